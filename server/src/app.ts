@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { resolveSecretKey } from './auth/secret-key.ts';
+import { SessionTokens } from './auth/session-token.ts';
+import type { SocketAssigns } from './channels/socket-assigns.ts';
+import { createUserSocket } from './channels/user-socket.ts';
+import type { Config } from './config.ts';
+import { registerSessionRoutes } from './http/session-routes.ts';
+import { type PhoenixSocket, webSocketTransport } from './phoenix/index.ts';
+
+export interface App {
+  readonly http: FastifyInstance;
+  readonly socket: PhoenixSocket<SocketAssigns>;
+  readonly tokens: SessionTokens;
+}
+
+/** Builds the whole server (API, socket, static client) without listening. */
+export async function buildApp(config: Config): Promise<App> {
+  const http = Fastify({ logger: { level: config.logLevel } });
+  const tokens = new SessionTokens(await resolveSecretKey(config.secretKey, config.dataDir), config.tokenTtlSeconds);
+  const socket = createUserSocket({ tokens, maxChannels: config.socketMaxChannels, logger: http.log });
+
+  await http.register(webSocketTransport<SocketAssigns>, {
+    socket,
+    path: '/socket',
+    checkOrigin: config.allowedOrigins,
+    maxFrameSize: config.socketMaxFrameBytes,
+    idleTimeoutMs: config.socketIdleTimeoutMs,
+  });
+  registerSessionRoutes(http, tokens);
+  http.get('/api/v1/health', async () => ({ status: 'ok', connections: socket.connectionCount }));
+
+  if (config.clientDist) await serveClient(http, resolve(config.clientDist));
+  return { http, socket, tokens };
+}
+
+async function serveClient(http: FastifyInstance, root: string): Promise<void> {
+  if (!existsSync(resolve(root, 'index.html'))) {
+    http.log.warn({ root }, 'CLIENT_DIST has no index.html; run `pnpm build` first');
+    return;
+  }
+  await http.register(fastifyStatic, { root, wildcard: false });
+  // The client routes with `#/…`, so every other GET outside the API gets the app shell.
+  http.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/socket/')) {
+      return reply.sendFile('index.html');
+    }
+    return reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url}` } });
+  });
+}

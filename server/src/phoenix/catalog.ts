@@ -1,0 +1,36 @@
+/**
+ * Every reason string and close code the protocol layer can produce, in one place.
+ * Clients match on these strings, so they are part of the public wire contract.
+ */
+
+/** Reasons carried as `{"reason": …}` in error replies and `phx_error` payloads. */
+export const Reason = {
+  /** Join or push to a topic no route matches, or a push to a topic this socket has not joined. */
+  unmatchedTopic: 'unmatched topic',
+  /** The channel's `join` threw. */
+  joinCrashed: 'join crashed',
+  /** The socket already holds the maximum number of joined channels. */
+  tooManyChannels: 'too many channels joined',
+  /** A handler threw after the join; sent in `phx_error`. */
+  channelCrash: 'channel_crash',
+  /** A push carried an event the channel does not handle. */
+  unknownEvent: 'unknown event',
+} as const;
+export type Reason = (typeof Reason)[keyof typeof Reason];
+
+/** WebSocket close codes sent by the server. None is 1000: phoenix.js ≤1.8.12 never reconnects after 1000. */
+export const CloseCode = {
+  /** Kicked by socket id (`disconnect`): the client reconnects and must authenticate again. */
+  kicked: 1001,
+  /** No inbound frame within the idle timeout (the code Bandit uses for Phoenix). */
+  idleTimeout: 1002,
+  /** A frame that is not a Phoenix message (bad JSON, wrong shape, bad binary layout). */
+  malformedFrame: 1007,
+  /** A frame larger than the configured maximum (sent by the WebSocket layer itself). */
+  frameTooLarge: 1009,
+  /** The server hit an unexpected error while handling this socket. */
+  internalError: 1011,
+  /** The server is shutting down or restarting; clients reconnect with backoff. */
+  serverRestart: 1012,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -1,0 +1,20 @@
+/** Protocol vocabulary of Phoenix Channels: the reserved topic, events and reply statuses. */
+
+/** Topic handled by the socket itself (heartbeats), never routed to a channel. */
+export const SOCKET_TOPIC = 'phoenix';
+
+export const Event = {
+  join: 'phx_join',
+  leave: 'phx_leave',
+  reply: 'phx_reply',
+  close: 'phx_close',
+  error: 'phx_error',
+  heartbeat: 'heartbeat',
+  presenceState: 'presence_state',
+  presenceDiff: 'presence_diff',
+} as const;
+
+/** Subprotocol a client must offer (and the server must select) when it sends `authToken`. */
+export const PHOENIX_SUBPROTOCOL = 'phoenix';
+/** Prefix of the subprotocol entry that carries the token: base64 (standard alphabet) without padding. */
+export const AUTH_TOKEN_PREFIX = 'base64url.bearer.phx.';

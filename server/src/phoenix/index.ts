@@ -1,0 +1,31 @@
+/**
+ * A Phoenix Channels server library: the wire protocol of `phoenix` 1.8 (V1 and V2 serializers,
+ * binary frames, heartbeats, channels, replies, broadcasts, Presence) with no game knowledge.
+ */
+export { CloseCode, Reason } from './catalog.ts';
+export type {
+  ChannelContext,
+  ChannelHandler,
+  ChannelPresence,
+  HandleInResult,
+  JoinResult,
+  Reply,
+  Stop,
+  TerminateReason,
+} from './channel.ts';
+export { error, ok, stop } from './channel.ts';
+export { Event, SOCKET_TOPIC } from './constants.ts';
+export type { Logger } from './logger.ts';
+export type { InboundMessage, JsonPayload, OutboundMessage, Payload } from './message.ts';
+export type { ConnectInfo, ConnectResult, PhoenixSocketOptions } from './phoenix-socket.ts';
+export { PhoenixSocket } from './phoenix-socket.ts';
+export { LocalPresenceTracker } from './presence/local-presence-tracker.ts';
+export type { PresenceDiff, PresenceMeta, PresenceState, PresenceTracker } from './presence/presence-tracker.ts';
+export { LocalPubSub } from './pubsub/local-pubsub.ts';
+export type { Broadcast, PubSub, Subscriber } from './pubsub/pubsub.ts';
+export { negotiateSerializer } from './serializers/negotiate.ts';
+export type { Serializer } from './serializers/serializer.ts';
+export { v1JsonSerializer } from './serializers/v1-json-serializer.ts';
+export { v2JsonSerializer } from './serializers/v2-json-serializer.ts';
+export type { WebSocketTransportOptions } from './transport/websocket-transport.ts';
+export { webSocketTransport } from './transport/websocket-transport.ts';

@@ -1,0 +1,260 @@
+import { Reason } from './catalog.ts';
+import type {
+  ChannelContext,
+  ChannelHandler,
+  ChannelPresence,
+  HandleInResult,
+  Reply,
+  TerminateReason,
+} from './channel.ts';
+import { Event } from './constants.ts';
+import type { Logger } from './logger.ts';
+import { Mailbox } from './mailbox.ts';
+import type { Frame, Payload } from './message.ts';
+import type { PresenceTracker } from './presence/presence-tracker.ts';
+import type { Broadcast, FrameFor, PubSub, Subscriber } from './pubsub/pubsub.ts';
+import type { Serializer } from './serializers/serializer.ts';
+
+/** What a channel needs from the socket connection that owns it. */
+export interface ChannelHost {
+  readonly serializer: Serializer;
+  readonly pubsub: PubSub;
+  readonly presence: PresenceTracker;
+  readonly logger: Logger;
+  send(frame: Frame): void;
+  /** Unregisters the channel if it is still the one joined on its topic. */
+  forget(channel: JoinedChannel<object>): void;
+}
+
+type Phase = 'joining' | 'joined' | 'closing' | 'closed';
+
+/**
+ * One joined topic on one socket: the state Phoenix keeps in a channel process. It is the
+ * `ChannelContext` its handler sees and the PubSub subscriber for its topic.
+ */
+export class JoinedChannel<Assigns extends object> implements ChannelContext<Assigns>, Subscriber {
+  readonly id: string;
+  readonly topic: string;
+  readonly joinRef: string;
+  readonly assigns: Assigns;
+  readonly presence: ChannelPresence;
+  readonly #handler: ChannelHandler<Assigns>;
+  readonly #host: ChannelHost;
+  readonly #intercepts: ReadonlySet<string>;
+  readonly #mailbox: Mailbox;
+  #phase: Phase = 'joining';
+  /** Pushes made while joining wait here: the join reply must reach the wire first. */
+  #pendingPushes: Frame[] = [];
+
+  constructor(
+    id: string,
+    topic: string,
+    joinRef: string,
+    handler: ChannelHandler<Assigns>,
+    assigns: Assigns,
+    host: ChannelHost,
+  ) {
+    this.id = id;
+    this.topic = topic;
+    this.joinRef = joinRef;
+    this.#handler = handler;
+    this.assigns = { ...assigns };
+    this.#host = host;
+    this.#intercepts = new Set(handler.intercept ?? []);
+    this.#mailbox = new Mailbox((error) => this.#crash(error));
+    const tracker = host.presence;
+    this.presence = {
+      track: (key, meta) => tracker.track(id, topic, key, meta),
+      update: (key, meta) => tracker.update(id, topic, key, meta),
+      untrack: (key) => tracker.untrack(id, topic, key),
+      list: () => tracker.list(topic),
+    };
+  }
+
+  get supportsBinary(): boolean {
+    return this.#host.serializer.supportsBinary;
+  }
+
+  get closed(): boolean {
+    return this.#phase === 'closed';
+  }
+
+  /** Runs the handler's `join`. Throws what it throws; the connection turns that into "join crashed". */
+  async join(params: unknown): Promise<Reply> {
+    return this.#handler.join(this.topic, params, this);
+  }
+
+  /** Called right after the ok reply is written: subscribe, flush early pushes, run `afterJoin`. */
+  activate(): void {
+    this.#phase = 'joined';
+    this.#host.pubsub.subscribe(this.topic, this);
+    const pending = this.#pendingPushes;
+    this.#pendingPushes = [];
+    for (const frame of pending) this.#host.send(frame);
+    const afterJoin = this.#handler.afterJoin;
+    if (afterJoin) this.#mailbox.post(() => this.#whileJoined(() => afterJoin.call(this.#handler, this)));
+  }
+
+  /** A refused or crashed join: undo whatever `join` set up. */
+  abandon(): void {
+    this.#phase = 'closed';
+    this.#pendingPushes = [];
+    this.#host.presence.untrackAll(this.id);
+  }
+
+  /** A client push, handled after every earlier message of this channel. */
+  handleIn(event: string, payload: unknown, ref: string | null): void {
+    this.#mailbox.post(() =>
+      this.#whileJoined(async () => {
+        const handleIn = this.#handler.handleIn;
+        if (!handleIn) throw new Error(`channel for "${this.topic}" has no handleIn for "${event}"`);
+        const result = await handleIn.call(this.#handler, event, payload, this);
+        this.#settle(result, ref);
+      }),
+    );
+  }
+
+  /** phx_leave: reply ok, then phx_close, then terminate. */
+  leave(ref: string | null): void {
+    this.#mailbox.post(async () => {
+      if (this.#phase !== 'joined') return;
+      if (ref !== null) this.#sendReply(ref, { status: 'ok', response: {} });
+      this.#sendLifecycle(Event.close, {});
+      await this.shutdown('leave');
+    });
+  }
+
+  /**
+   * Ends the channel: unsubscribes, untracks presence, unregisters and runs `terminate`. Pushes made
+   * in `terminate` still go out while the socket is open. Sends no lifecycle frame: callers do.
+   */
+  async shutdown(reason: TerminateReason): Promise<void> {
+    if (this.#phase === 'closing' || this.#phase === 'closed') return;
+    this.#phase = 'closing';
+    this.#host.pubsub.unsubscribe(this.topic, this);
+    this.#host.presence.untrackAll(this.id);
+    this.#host.forget(this);
+    try {
+      await this.#handler.terminate?.(reason, this);
+    } catch (error) {
+      this.#host.logger.error({ err: error, topic: this.topic, reason }, 'channel terminate threw');
+    } finally {
+      this.#phase = 'closed';
+    }
+  }
+
+  /** Sends the `phx_close` for this join (duplicate join, server stop). */
+  sendClose(): void {
+    this.#sendLifecycle(Event.close, {});
+  }
+
+  // ChannelContext
+
+  push(event: string, payload: Payload): void {
+    if (this.#phase === 'closed') return;
+    const frame = this.#encode(event, payload);
+    if (frame === undefined) return;
+    if (this.#phase === 'joining') this.#pendingPushes.push(frame);
+    else this.#host.send(frame);
+  }
+
+  broadcast(event: string, payload: Payload): void {
+    this.#host.pubsub.broadcast(this.topic, event, payload);
+  }
+
+  broadcastFrom(event: string, payload: Payload): void {
+    this.#host.pubsub.broadcast(this.topic, event, payload, { exceptId: this.id });
+  }
+
+  stop(): void {
+    this.#mailbox.post(() => this.#stop());
+  }
+
+  // Subscriber
+
+  deliver(broadcast: Broadcast, frameFor: FrameFor): void {
+    if (this.#phase !== 'joined') return;
+    if (this.#intercepts.has(broadcast.event)) {
+      this.#mailbox.post(() =>
+        this.#whileJoined(() => this.#handler.handleOut?.(broadcast.event, broadcast.payload, this)),
+      );
+      return;
+    }
+    this.#host.send(frameFor(this.#host.serializer));
+  }
+
+  // internals
+
+  async #whileJoined(task: () => unknown): Promise<void> {
+    if (this.#phase === 'joined') await task();
+  }
+
+  #settle(result: HandleInResult, ref: string | null): void {
+    if (result === undefined) return;
+    if ('stop' in result) {
+      if (result.reply && ref !== null) this.#sendReply(ref, result.reply);
+      void this.#stop();
+      return;
+    }
+    if (ref !== null) this.#sendReply(ref, result);
+  }
+
+  async #stop(): Promise<void> {
+    if (this.#phase !== 'joined') return;
+    this.#sendLifecycle(Event.close, {});
+    await this.shutdown('stop');
+  }
+
+  async #crash(error: unknown): Promise<void> {
+    this.#host.logger.error({ err: error, topic: this.topic }, 'channel crashed');
+    if (this.#phase !== 'joined') return;
+    this.#sendLifecycle(Event.error, { reason: Reason.channelCrash });
+    await this.shutdown('crash');
+  }
+
+  #sendReply(ref: string, reply: Reply): void {
+    const { serializer } = this.#host;
+    try {
+      this.#host.send(serializer.encodeReply({ joinRef: this.joinRef, ref, topic: this.topic, ...reply }));
+    } catch (error) {
+      this.#host.logger.error({ err: error, topic: this.topic, ref }, 'reply could not be encoded');
+      this.#host.send(
+        serializer.encodeReply({
+          joinRef: this.joinRef,
+          ref,
+          topic: this.topic,
+          status: 'error',
+          response: { reason: 'reply not encodable for this client' },
+        }),
+      );
+    }
+  }
+
+  /** `phx_close` / `phx_error` carry ref = join_ref: V1 clients recognise them by it. */
+  #sendLifecycle(event: string, payload: Payload): void {
+    this.#host.send(
+      this.#host.serializer.encodeMessage({
+        joinRef: this.joinRef,
+        ref: this.joinRef,
+        topic: this.topic,
+        event,
+        payload,
+      }),
+    );
+  }
+
+  #encode(event: string, payload: Payload): Frame | undefined {
+    try {
+      return this.#host.serializer.encodeMessage({
+        joinRef: this.joinRef,
+        ref: null,
+        topic: this.topic,
+        event,
+        payload,
+      });
+    } catch (error) {
+      this.#host.logger.error({ err: error, topic: this.topic, event }, 'push could not be encoded for this client');
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import websocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import { CloseCode } from '../catalog.ts';
+import { PHOENIX_SUBPROTOCOL } from '../constants.ts';
+import type { Frame } from '../message.ts';
+import type { PhoenixSocket } from '../phoenix-socket.ts';
+import { negotiateSerializer } from '../serializers/negotiate.ts';
+import type { Serializer } from '../serializers/serializer.ts';
+import type { OriginCheck } from './handshake.ts';
+import { flattenQuery, originAllowed, readSubprotocols } from './handshake.ts';
+
+export interface WebSocketTransportOptions<Assigns extends object> {
+  readonly socket: PhoenixSocket<Assigns>;
+  /** Mount path; the WebSocket lives at `<path>/websocket`. Default `/socket`. */
+  readonly path?: string;
+  /** Allowed `Origin` values, a predicate, or `false` to allow any. Default `false`. */
+  readonly checkOrigin?: OriginCheck;
+  /** Largest inbound frame in bytes; a larger one closes the socket with 1009. Default 128 KiB. */
+  readonly maxFrameSize?: number;
+  /** Close a socket that sent nothing for this long (ms), with 1002. Default 60 000. */
+  readonly idleTimeoutMs?: number;
+}
+
+export const DEFAULT_MAX_FRAME_SIZE = 128 * 1024;
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+interface Accepted<Assigns> {
+  readonly serializer: Serializer;
+  readonly assigns: Assigns;
+}
+
+/**
+ * Serves a `PhoenixSocket` over WebSocket at `<path>/websocket`. Every check (vsn, origin,
+ * subprotocols, `connect`) runs before the upgrade, so a refusal is a plain HTTP 403 that
+ * phoenix.js answers with backoff instead of a reconnect storm. Closing the Fastify instance
+ * drains the sockets with 1012.
+ */
+export async function webSocketTransport<Assigns extends object>(
+  fastify: FastifyInstance,
+  options: WebSocketTransportOptions<Assigns>,
+): Promise<void> {
+  const { socket } = options;
+  const url = `${options.path ?? '/socket'}/websocket`;
+  const checkOrigin = options.checkOrigin ?? false;
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const accepted = new WeakMap<FastifyRequest, Accepted<Assigns>>();
+
+  await fastify.register(websocket, {
+    options: {
+      maxPayload: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
+      // The handshake hook has already refused offers without "phoenix"; never echo the token entry.
+      handleProtocols: (protocols: Set<string>) => (protocols.has(PHOENIX_SUBPROTOCOL) ? PHOENIX_SUBPROTOCOL : false),
+    },
+    preClose(done) {
+      socket.drain();
+      this.websocketServer.close(() => done());
+    },
+  });
+
+  async function handshake(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (request.headers.upgrade?.toLowerCase() !== 'websocket') {
+      await reply.code(400).send();
+      return;
+    }
+    const params = flattenQuery(request.query);
+    const serializer = negotiateSerializer(params.vsn);
+    const origin = request.headers.origin;
+    const subprotocols = readSubprotocols(request.headers['sec-websocket-protocol']);
+    if (!serializer || !originAllowed(checkOrigin, origin) || !subprotocols.ok) {
+      await reply.code(403).send();
+      return;
+    }
+    const result = await socket.connect({
+      params,
+      authToken: subprotocols.authToken,
+      origin,
+      remoteAddress: request.ip,
+      vsn: serializer.vsn,
+    });
+    if (!result.ok) {
+      await reply.code(result.status ?? 403).send();
+      return;
+    }
+    accepted.set(request, { serializer, assigns: result.assigns });
+  }
+
+  fastify.route({
+    method: 'GET',
+    url,
+    preValidation: handshake,
+    handler: (_request, reply) => reply.code(400).send(),
+    wsHandler: (ws: WebSocket, request: FastifyRequest) => {
+      const handshakeResult = accepted.get(request);
+      if (!handshakeResult) {
+        ws.close(CloseCode.internalError, 'handshake state missing');
+        return;
+      }
+      attach(ws, socket, handshakeResult, idleTimeoutMs);
+    },
+  });
+
+  // Phoenix answers 400 to anything but GET on the socket path.
+  fastify.route({
+    method: ['POST', 'PUT', 'PATCH', 'DELETE'],
+    url,
+    handler: (_request, reply) => reply.code(400).send(),
+  });
+}
+
+function attach<Assigns extends object>(
+  ws: WebSocket,
+  socket: PhoenixSocket<Assigns>,
+  { serializer, assigns }: Accepted<Assigns>,
+  idleTimeoutMs: number,
+): void {
+  const connection = socket.open(
+    serializer,
+    {
+      send: (frame: Frame) => ws.send(frame),
+      close: (code, reason) => ws.close(code, reason),
+    },
+    assigns,
+  );
+  const idle = setTimeout(() => connection.close(CloseCode.idleTimeout, 'idle timeout'), idleTimeoutMs);
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    idle.refresh();
+    connection.receive(toBytes(data), isBinary);
+  });
+  ws.on('close', () => {
+    clearTimeout(idle);
+    connection.transportClosed();
+  });
+  ws.on('error', (error) => {
+    socket.logger.warn({ err: error, connection: connection.id }, 'websocket error');
+  });
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
