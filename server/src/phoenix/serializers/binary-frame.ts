@@ -94,7 +94,7 @@ export function decodeBinaryPush(frame: Uint8Array): InboundMessage {
     ref: ref === '' ? null : ref,
     topic,
     event,
-    // A copy, so the payload does not pin the socket's receive buffer.
-    payload: frame.slice(headerEnd),
+    // A copy as a plain Uint8Array (Buffer#slice would share memory and pin the receive buffer).
+    payload: new Uint8Array(frame.subarray(headerEnd)),
   };
 }
