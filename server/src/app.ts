@@ -4,23 +4,46 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveSecretKey } from './auth/secret-key.ts';
 import { SessionTokens } from './auth/session-token.ts';
+import { lobbyRoomBroadcasts } from './channels/room-broadcasts.ts';
 import type { SocketAssigns } from './channels/socket-assigns.ts';
 import { createUserSocket } from './channels/user-socket.ts';
 import type { Config } from './config.ts';
+import { registerRoomRoutes } from './http/room-routes.ts';
 import { registerSessionRoutes } from './http/session-routes.ts';
 import { type PhoenixSocket, webSocketTransport } from './phoenix/index.ts';
+import { RoomRegistry } from './rooms/room-registry.ts';
+import { openStorage } from './storage/open-storage.ts';
+import type { Storage } from './storage/storage.ts';
 
 export interface App {
   readonly http: FastifyInstance;
   readonly socket: PhoenixSocket<SocketAssigns>;
   readonly tokens: SessionTokens;
+  readonly storage: Storage;
+  readonly rooms: RoomRegistry;
 }
 
 /** Builds the whole server (API, socket, static client) without listening. */
 export async function buildApp(config: Config): Promise<App> {
   const http = Fastify({ logger: { level: config.logLevel } });
   const tokens = new SessionTokens(await resolveSecretKey(config.secretKey, config.dataDir), config.tokenTtlSeconds);
-  const socket = createUserSocket({ tokens, maxChannels: config.socketMaxChannels, logger: http.log });
+  const storage = await openStorage(config.databaseUrl, config.dataDir);
+  let socket: PhoenixSocket<SocketAssigns> | undefined;
+  const rooms = new RoomRegistry({
+    emptyRoomTimeoutMs: config.emptyRoomTimeoutMs,
+    listener: lobbyRoomBroadcasts(() => {
+      if (!socket) throw new Error('room event before the socket exists');
+      return socket;
+    }),
+  });
+  socket = createUserSocket({
+    tokens,
+    storage,
+    rooms,
+    maxPlayersLimit: config.maxPlayersLimit,
+    maxChannels: config.socketMaxChannels,
+    logger: http.log,
+  });
 
   await http.register(webSocketTransport<SocketAssigns>, {
     socket,
@@ -29,11 +52,21 @@ export async function buildApp(config: Config): Promise<App> {
     maxFrameSize: config.socketMaxFrameBytes,
     idleTimeoutMs: config.socketIdleTimeoutMs,
   });
-  registerSessionRoutes(http, tokens);
-  http.get('/api/v1/health', async () => ({ status: 'ok', connections: socket.connectionCount }));
+  registerSessionRoutes(http, tokens, storage);
+  registerRoomRoutes(http, rooms);
+  http.get('/api/v1/health', async () => ({
+    status: 'ok',
+    storage: storage.engine,
+    connections: socket?.connectionCount,
+  }));
+  // Sockets drain first (the transport's preClose), then storage closes: acknowledged writes are on disk.
+  http.addHook('onClose', async () => {
+    rooms.dispose();
+    await storage.close();
+  });
 
   if (config.clientDist) await serveClient(http, resolve(config.clientDist));
-  return { http, socket, tokens };
+  return { http, socket, tokens, storage, rooms };
 }
 
 async function serveClient(http: FastifyInstance, root: string): Promise<void> {

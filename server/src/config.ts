@@ -13,6 +13,12 @@ const Environment = z.object({
     .int()
     .positive()
     .default(7 * 24 * 3600),
+  /** PostgreSQL URL; unset uses the embedded SQLite file in DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** An empty room closes after this long. */
+  EMPTY_ROOM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** The largest room a player may create (at most 16). */
+  MAX_PLAYERS_LIMIT: z.coerce.number().int().min(1).max(16).default(16),
   /** Comma-separated origins allowed to open the socket; unset allows any. */
   ALLOWED_ORIGINS: z.string().optional(),
   /** Close sockets that sent nothing for this long; clients heartbeat every 30 s. */
@@ -33,6 +39,9 @@ export interface Config {
   readonly host: string;
   readonly secretKey: string | undefined;
   readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly emptyRoomTimeoutMs: number;
+  readonly maxPlayersLimit: number;
   readonly tokenTtlSeconds: number;
   readonly allowedOrigins: readonly string[] | false;
   readonly socketIdleTimeoutMs: number;
@@ -62,6 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     secretKey: e.SECRET_KEY,
     dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    emptyRoomTimeoutMs: e.EMPTY_ROOM_TIMEOUT_MS,
+    maxPlayersLimit: e.MAX_PLAYERS_LIMIT,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
     allowedOrigins: origins && origins.length > 0 ? origins : false,
     socketIdleTimeoutMs: e.SOCKET_IDLE_TIMEOUT_MS,

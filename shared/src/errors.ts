@@ -1,12 +1,25 @@
-/** Error codes in HTTP `{error: {code, message}}` bodies and channel `{reason}` replies. */
+/** Error codes in HTTP `{error: {code, message}}` bodies and channel `{reason, message}` replies. */
 export const ErrorCode = {
   invalidNickname: 'invalid_nickname',
   invalidRequest: 'invalid_request',
+  invalidMessage: 'invalid_message',
+  invalidRoom: 'invalid_room',
   notFound: 'not_found',
   unauthorized: 'unauthorized',
+  roomNotFound: 'room_not_found',
+  roomFull: 'room_full',
+  roomClosed: 'room_closed',
+  storageFailed: 'storage_failed',
+  rateLimited: 'rate_limited',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export interface ApiError {
   readonly error: { readonly code: ErrorCode; readonly message: string };
+}
+
+/** The payload of a channel `error` reply. */
+export interface ChannelError {
+  readonly reason: ErrorCode;
+  readonly message: string;
 }

@@ -1,4 +1,6 @@
+export * from './chat.ts';
 export * from './errors.ts';
 export * from './events.ts';
+export * from './room.ts';
 export * from './topics.ts';
 export * from './user.ts';

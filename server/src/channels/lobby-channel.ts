@@ -1,21 +1,61 @@
-import { PresenceEvent, type PresenceMetaFields } from '@starcatch/shared';
-import { type ChannelHandler, error, ok, Reason } from '../phoenix/index.ts';
+import {
+  ChatEvent,
+  ErrorCode,
+  LobbyEvent,
+  PresenceEvent,
+  type PresenceMetaFields,
+  validateNewRoom,
+} from '@starcatch/shared';
+import { type ChannelHandler, error, ok } from '../phoenix/index.ts';
+import type { RoomRegistry } from '../rooms/room-registry.ts';
+import type { Storage } from '../storage/storage.ts';
+import { ChatJoinParams, channelError, chatHistory, sendChat } from './chat.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
 
-/** `lobby`: every signed-in player; presence says who is online (one key per user, one meta per tab). */
-export const lobbyChannel: ChannelHandler<SocketAssigns> = {
-  join() {
-    return ok({});
-  },
+export interface LobbyChannelDeps {
+  readonly storage: Storage;
+  readonly rooms: RoomRegistry;
+  readonly maxPlayersLimit: number;
+}
 
-  afterJoin(channel) {
-    const { user } = channel.assigns;
-    const meta: PresenceMetaFields = { nickname: user.nickname, color: user.color, online_at: Date.now() };
-    channel.presence.track(user.id, meta);
-    channel.push(PresenceEvent.state, channel.presence.list());
-  },
+/**
+ * `lobby`: every signed-in player. Presence says who is online (one key per user, one meta per
+ * tab); the join reply carries the room list and the chat history; room changes are broadcast by
+ * the room listener in `room-broadcasts.ts`.
+ */
+export function createLobbyChannel({
+  storage,
+  rooms,
+  maxPlayersLimit,
+}: LobbyChannelDeps): ChannelHandler<SocketAssigns> {
+  return {
+    async join(topic, params) {
+      const parsed = ChatJoinParams.safeParse(params);
+      if (!parsed.success) return error(channelError(ErrorCode.invalidRequest, 'last_seen_id must be a message id'));
+      const history = await chatHistory(storage, topic, parsed.data?.last_seen_id);
+      return ok({ rooms: rooms.list(), history });
+    },
 
-  handleIn(event) {
-    return error({ reason: Reason.unknownEvent, event });
-  },
-};
+    afterJoin(channel) {
+      const { user } = channel.assigns;
+      const meta: PresenceMetaFields = { nickname: user.nickname, color: user.color, online_at: Date.now() };
+      channel.presence.track(user.id, meta);
+      channel.push(PresenceEvent.state, channel.presence.list());
+    },
+
+    handleIn(event, payload, channel) {
+      switch (event) {
+        case ChatEvent.send:
+          return sendChat(storage, channel, payload);
+        case LobbyEvent.createRoom: {
+          const request = (payload ?? {}) as { name?: unknown; max_players?: unknown };
+          const room = validateNewRoom(request.name, request.max_players, maxPlayersLimit);
+          if (!room.ok) return error(channelError(ErrorCode.invalidRoom, room.message));
+          return ok({ room: rooms.create(room.name, room.maxPlayers) });
+        }
+        default:
+          return error(channelError(ErrorCode.invalidRequest, `unknown event "${event}"`));
+      }
+    },
+  };
+}

@@ -1,11 +1,18 @@
-import { Topic } from '@starcatch/shared';
+import { Topic, TopicPattern } from '@starcatch/shared';
 import type { SessionTokens } from '../auth/session-token.ts';
 import { type Logger, PhoenixSocket } from '../phoenix/index.ts';
-import { lobbyChannel } from './lobby-channel.ts';
+import type { RoomRegistry } from '../rooms/room-registry.ts';
+import type { Storage } from '../storage/storage.ts';
+import { createLobbyChannel } from './lobby-channel.ts';
+import { createRoomChannel } from './room-channel.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
+import { userChannel } from './user-channel.ts';
 
 export interface UserSocketOptions {
   readonly tokens: SessionTokens;
+  readonly storage: Storage;
+  readonly rooms: RoomRegistry;
+  readonly maxPlayersLimit: number;
   readonly maxChannels: number;
   readonly logger: Logger;
 }
@@ -14,7 +21,8 @@ export interface UserSocketOptions {
  * The game's socket: a session token (the `token` param, or phoenix.js `authToken`) is checked
  * before the upgrade; a bad or expired one is refused with HTTP 403.
  */
-export function createUserSocket({ tokens, maxChannels, logger }: UserSocketOptions): PhoenixSocket<SocketAssigns> {
+export function createUserSocket(options: UserSocketOptions): PhoenixSocket<SocketAssigns> {
+  const { tokens, storage, rooms, maxPlayersLimit, maxChannels, logger } = options;
   return new PhoenixSocket<SocketAssigns>({
     connect({ params, authToken }) {
       const claims = tokens.verify(authToken ?? params.token);
@@ -22,7 +30,9 @@ export function createUserSocket({ tokens, maxChannels, logger }: UserSocketOpti
     },
     id: ({ user }) => `user_socket:${user.id}`,
     channels: {
-      [Topic.lobby]: lobbyChannel,
+      [Topic.lobby]: createLobbyChannel({ storage, rooms, maxPlayersLimit }),
+      [TopicPattern.room]: createRoomChannel({ storage, rooms }),
+      [TopicPattern.user]: userChannel,
     },
     maxChannels,
     logger,

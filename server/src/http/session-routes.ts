@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, PLAYER_COLORS, type User, validateNickname } from '@starcatch/shared';
 import type { FastifyInstance } from 'fastify';
 import type { SessionTokens } from '../auth/session-token.ts';
+import type { Storage } from '../storage/storage.ts';
 import { sendApiError } from './api-error.ts';
 
 /** Guest sign-in: `POST /api/v1/session {nickname}` → `{token, user}`. */
-export function registerSessionRoutes(app: FastifyInstance, tokens: SessionTokens): void {
+export function registerSessionRoutes(app: FastifyInstance, tokens: SessionTokens, storage: Storage): void {
   app.post('/api/v1/session', async (request, reply) => {
     const body = request.body as { nickname?: unknown } | null | undefined;
     const result = validateNickname(body?.nickname);
     if (!result.ok) return sendApiError(reply, 400, ErrorCode.invalidNickname, result.message);
     const id = randomUUID();
     const user: User = { id, nickname: result.nickname, color: colorFor(id) };
+    await storage.saveUser(user);
     return reply.code(201).send({ token: tokens.sign(user), user });
   });
 }

@@ -45,6 +45,11 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
   #phase: Phase = 'joining';
   /** Pushes made while joining wait here: the join reply must reach the wire first. */
   #pendingPushes: Frame[] = [];
+  /**
+   * Broadcasts delivered while `afterJoin` runs wait here, so the `presence_state` it pushes comes
+   * before any `presence_diff` (even the diff of its own `track`): V1 clients need that order (§11).
+   */
+  #heldBroadcasts: Frame[] | null = null;
 
   constructor(
     id: string,
@@ -92,7 +97,12 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
     this.#pendingPushes = [];
     for (const frame of pending) this.#host.send(frame);
     const afterJoin = this.#handler.afterJoin;
-    if (afterJoin) this.#mailbox.post(() => this.#whileJoined(() => afterJoin.call(this.#handler, this)));
+    if (!afterJoin) return;
+    this.#heldBroadcasts = [];
+    this.#mailbox.post(async () => {
+      await this.#whileJoined(() => afterJoin.call(this.#handler, this));
+      this.#releaseBroadcasts();
+    });
   }
 
   /** A refused or crashed join: undo whatever `join` set up. */
@@ -131,6 +141,7 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
   async shutdown(reason: TerminateReason): Promise<void> {
     if (this.#phase === 'closing' || this.#phase === 'closed') return;
     this.#phase = 'closing';
+    this.#heldBroadcasts = null;
     this.#host.pubsub.unsubscribe(this.topic, this);
     this.#host.presence.untrackAll(this.id);
     this.#host.forget(this);
@@ -180,13 +191,21 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
       );
       return;
     }
-    this.#host.send(frameFor(this.#host.serializer));
+    const frame = frameFor(this.#host.serializer);
+    if (this.#heldBroadcasts) this.#heldBroadcasts.push(frame);
+    else this.#host.send(frame);
   }
 
   // internals
 
   async #whileJoined(task: () => unknown): Promise<void> {
     if (this.#phase === 'joined') await task();
+  }
+
+  #releaseBroadcasts(): void {
+    const held = this.#heldBroadcasts ?? [];
+    this.#heldBroadcasts = null;
+    if (this.#phase === 'joined') for (const frame of held) this.#host.send(frame);
   }
 
   #settle(result: HandleInResult, ref: string | null): void {

@@ -115,7 +115,7 @@ export class PhoenixSocket<Assigns extends object> {
     const group = this.#byId.get(socketId);
     if (!group) return 0;
     const connections = [...group];
-    for (const connection of connections) connection.close(CloseCode.kicked, 'disconnected');
+    for (const connection of connections) connection.close(CloseCode.kicked, 'disconnected', 'kicked');
     return connections.length;
   }
 

@@ -111,10 +111,10 @@ export class SocketConnection<Assigns extends object> implements ChannelHost {
   }
 
   /** Server-side close: tells the transport, then ends every channel. */
-  close(code: number, reason: string): void {
+  close(code: number, reason: string, terminateReason: 'closed' | 'kicked' = 'closed'): void {
     if (!this.#open) return;
     this.#transport.close(code, reason);
-    this.transportClosed();
+    this.transportClosed(terminateReason);
   }
 
   /** The transport is gone (either side closed it): end every channel silently. */
@@ -184,11 +184,13 @@ export class SocketConnection<Assigns extends object> implements ChannelHost {
       this.logger.error({ err: error, connection: this.id, topic }, 'join crashed');
       result = { status: 'error', response: { reason: Reason.joinCrashed } };
     }
+    const joined = result.status === 'ok';
     if (!this.#open) {
-      channel.abandon();
+      // The socket closed while `join` ran: a successful join still gets its `terminate`.
+      if (joined) await channel.shutdown('closed');
+      else channel.abandon();
       return;
     }
-    const joined = result.status === 'ok';
     if (joined) this.#channels.set(topic, channel);
     else channel.abandon();
     this.#reply(newJoinRef, ref, topic, result);

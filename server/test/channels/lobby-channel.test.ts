@@ -1,35 +1,35 @@
-import type { User } from '@starcatch/shared';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { SessionTokens } from '../../src/auth/session-token.ts';
-import type { SocketAssigns } from '../../src/channels/socket-assigns.ts';
-import { createUserSocket } from '../../src/channels/user-socket.ts';
-import type { PhoenixSocket, PresenceState } from '../../src/phoenix/index.ts';
+import type { ChatMessage, RoomSummary } from '@starcatch/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PresenceState } from '../../src/phoenix/index.ts';
 import { BroadcastProbe, connectTestClient } from '../../src/phoenix/testing/channel-test.ts';
-
-const ada: User = { id: 'u-ada', nickname: 'Ada', color: '#ff6b6b' };
-const bo: User = { id: 'u-bo', nickname: 'Bo', color: '#4d96ff' };
+import { ada, bo, type GameSocket, gameSocket } from './game-socket.ts';
 
 describe('lobby channel', () => {
-  let socket: PhoenixSocket<SocketAssigns>;
+  let game: GameSocket;
 
-  beforeEach(() => {
-    const tokens = new SessionTokens('a-secret-of-at-least-thirty-two-chars', 60);
-    socket = createUserSocket({ tokens, maxChannels: 10, logger: console });
+  beforeEach(async () => {
+    game = await gameSocket();
+  });
+  afterEach(async () => {
+    game.rooms.dispose();
+    await game.storage.close();
   });
 
-  it('pushes the complete presence state after the join reply, including the joiner', async () => {
-    const client = connectTestClient(socket, { user: ada });
-    await client.subscribeAndJoin('lobby');
+  it('replies with the room list and chat history, then pushes the complete presence state', async () => {
+    const room = game.rooms.create('Nebula', 4);
+    const client = connectTestClient(game.socket, { user: ada });
+    const { response } = await client.subscribeAndJoin('lobby');
+    expect(response).toEqual({ rooms: [room], history: [] });
     const state = (await client.assertPush('presence_state')) as PresenceState;
     expect(Object.keys(state)).toEqual([ada.id]);
     expect(state[ada.id]?.metas[0]).toMatchObject({ nickname: 'Ada', color: '#ff6b6b' });
   });
 
-  it('shows a user with two tabs as one key with two metas, and keeps them online until the last tab closes', async () => {
-    const probe = new BroadcastProbe(socket, 'lobby');
-    const tab1 = connectTestClient(socket, { user: ada });
-    const tab2 = connectTestClient(socket, { user: ada });
-    const other = connectTestClient(socket, { user: bo });
+  it('shows a user with two tabs as one key with two metas, online until the last tab closes', async () => {
+    const probe = new BroadcastProbe(game.socket, 'lobby');
+    const tab1 = connectTestClient(game.socket, { user: ada });
+    const tab2 = connectTestClient(game.socket, { user: ada });
+    const other = connectTestClient(game.socket, { user: bo });
     await tab1.subscribeAndJoin('lobby');
     await tab2.subscribeAndJoin('lobby');
     await other.subscribeAndJoin('lobby');
@@ -38,18 +38,76 @@ describe('lobby channel', () => {
 
     tab1.disconnect();
     await probe.assertBroadcast('presence_diff', { joins: {} });
-    expect(socket.presence.list('lobby')[ada.id]?.metas).toHaveLength(1);
+    expect(game.socket.presence.list('lobby')[ada.id]?.metas).toHaveLength(1);
 
     tab2.disconnect();
     await probe.assertBroadcast('presence_diff', (diff) => ada.id in (diff as { leaves: object }).leaves);
-    expect(socket.presence.list('lobby')[ada.id]).toBeUndefined();
+    expect(game.socket.presence.list('lobby')[ada.id]).toBeUndefined();
   });
 
-  it('answers an unknown event with an error reply and stays joined', async () => {
-    const client = connectTestClient(socket, { user: ada });
+  it('stores a chat message, then replies with it and broadcasts it to everyone', async () => {
+    const sender = connectTestClient(game.socket, { user: ada });
+    const reader = connectTestClient(game.socket, { user: bo });
+    await sender.subscribeAndJoin('lobby');
+    await reader.subscribeAndJoin('lobby');
+    const ref = sender.push('lobby', 'chat:send', { body: '  hello <b>all</b>  ' });
+    const { message } = (await sender.assertReply(ref, 'ok')) as { message: ChatMessage };
+    expect(message).toMatchObject({ user_id: ada.id, nickname: 'Ada', body: 'hello <b>all</b>' });
+    expect(await reader.assertPush('chat:message')).toEqual(message);
+    expect(await game.storage.recentChatMessages('lobby', 5)).toEqual([message]);
+  });
+
+  it('refuses empty and oversized chat messages with a reason, storing nothing', async () => {
+    const client = connectTestClient(game.socket, { user: ada });
     await client.subscribeAndJoin('lobby');
-    const ref = client.push('lobby', 'dance', {});
-    await client.assertReply(ref, 'error', { reason: 'unknown event', event: 'dance' });
-    expect(client.connection.topics).toEqual(['lobby']);
+    await client.assertReply(client.push('lobby', 'chat:send', { body: '   ' }), 'error', {
+      reason: 'invalid_message',
+    });
+    await client.assertReply(client.push('lobby', 'chat:send', { body: 'x'.repeat(501) }), 'error', {
+      reason: 'invalid_message',
+    });
+    await client.assertReply(client.push('lobby', 'chat:send', { text: 'wrong field' }), 'error', {
+      reason: 'invalid_message',
+    });
+    expect(await game.storage.recentChatMessages('lobby', 5)).toEqual([]);
+  });
+
+  it('catches up from last_seen_id on rejoin', async () => {
+    const client = connectTestClient(game.socket, { user: ada });
+    await client.subscribeAndJoin('lobby');
+    const ids: number[] = [];
+    for (const body of ['one', 'two', 'three']) {
+      const reply = (await client.assertReply(client.push('lobby', 'chat:send', { body }), 'ok')) as {
+        message: ChatMessage;
+      };
+      ids.push(reply.message.id);
+    }
+    const again = connectTestClient(game.socket, { user: ada });
+    const { response } = await again.subscribeAndJoin('lobby', { last_seen_id: ids[0] });
+    expect((response as { history: ChatMessage[] }).history.map((m) => m.body)).toEqual(['two', 'three']);
+  });
+
+  it('creates a room: replies with it and broadcasts room_created to the lobby', async () => {
+    const creator = connectTestClient(game.socket, { user: ada });
+    const watcher = connectTestClient(game.socket, { user: bo });
+    await creator.subscribeAndJoin('lobby');
+    await watcher.subscribeAndJoin('lobby');
+    const ref = creator.push('lobby', 'room:create', { name: ' Orion ', max_players: 4 });
+    const { room } = (await creator.assertReply(ref, 'ok')) as { room: RoomSummary };
+    expect(room).toMatchObject({ name: 'Orion', max_players: 4, players: 0, state: 'waiting' });
+    expect(await watcher.assertPush('room_created')).toEqual(room);
+  });
+
+  it('refuses a room with a bad name or size', async () => {
+    const client = connectTestClient(game.socket, { user: ada });
+    await client.subscribeAndJoin('lobby');
+    for (const request of [
+      { name: '', max_players: 4 },
+      { name: 'ok', max_players: 17 },
+      { name: 'ok', max_players: 2.5 },
+    ]) {
+      await client.assertReply(client.push('lobby', 'room:create', request), 'error', { reason: 'invalid_room' });
+    }
+    expect(game.rooms.list()).toEqual([]);
   });
 });

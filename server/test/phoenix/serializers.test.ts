@@ -63,11 +63,29 @@ describe('V2 JSON serializer', () => {
   });
 
   it('encodes binary push, reply and broadcast with the layouts phoenix.js decodes', () => {
-    const push = v2JsonSerializer.encodeMessage({ joinRef: '3', ref: null, topic: 'room:1', event: 'bin', payload: bytes });
+    const push = v2JsonSerializer.encodeMessage({
+      joinRef: '3',
+      ref: null,
+      topic: 'room:1',
+      event: 'bin',
+      payload: bytes,
+    });
     expect(hex(push)).toBe('0001060333726f6f6d3a3162696e0102');
-    const reply = v2JsonSerializer.encodeReply({ joinRef: '3', ref: '7', topic: 'room:1', status: 'ok', response: bytes });
+    const reply = v2JsonSerializer.encodeReply({
+      joinRef: '3',
+      ref: '7',
+      topic: 'room:1',
+      status: 'ok',
+      response: bytes,
+    });
     expect(hex(reply)).toBe('010101060233377' + '26f6f6d3a316f6b0102');
-    const broadcast = v2JsonSerializer.encodeMessage({ joinRef: null, ref: null, topic: 'room:1', event: 'bin', payload: bytes });
+    const broadcast = v2JsonSerializer.encodeMessage({
+      joinRef: null,
+      ref: null,
+      topic: 'room:1',
+      event: 'bin',
+      payload: bytes,
+    });
     expect(hex(broadcast)).toBe('020603726f6f6d3a3162696e0102');
   });
 
@@ -93,7 +111,9 @@ describe('V1 JSON serializer', () => {
 
   it('rejects arrays, missing keys and binary frames', () => {
     expect(() => v1JsonSerializer.decode(text(['1', '1', 't', 'e', {}]), false)).toThrow(MalformedFrameError);
-    expect(() => v1JsonSerializer.decode(text({ topic: 't', event: 'e', ref: '1' }), false)).toThrow(MalformedFrameError);
+    expect(() => v1JsonSerializer.decode(text({ topic: 't', event: 'e', ref: '1' }), false)).toThrow(
+      MalformedFrameError,
+    );
     expect(() => v1JsonSerializer.decode(Buffer.from([0]), true)).toThrow(MalformedFrameError);
   });
 

@@ -1,0 +1,91 @@
+import { type Channel, Socket } from 'phoenix';
+import type { NetStore } from '../state/net-store.ts';
+import { SocketRefusalDetector } from './socket-refusal.ts';
+import type { NetTiming } from './timing.ts';
+
+export interface GameSocketOptions {
+  /** `/socket` (same origin) or a full `ws://…/socket` URL. */
+  readonly endpoint: string;
+  readonly token: string;
+  readonly net: NetStore;
+  readonly timing: NetTiming;
+  /** Answers whether the server is up; see `SocketRefusalDetector`. */
+  readonly probeServer: () => Promise<boolean>;
+  /** Called once when the server keeps refusing the token; the socket has stopped by then. */
+  readonly onRefused: () => void;
+}
+
+/**
+ * The one Phoenix socket of a signed-in session. It keeps the net store's status current and
+ * stops for good when the server refuses the token. Channels are opened through it; nothing
+ * outside `net/` sees the phoenix.js objects.
+ */
+export class GameSocket {
+  readonly #socket: Socket;
+  readonly #net: NetStore;
+  readonly #refusal: SocketRefusalDetector;
+  #isOpen = false;
+  #stopped = false;
+
+  constructor(options: GameSocketOptions) {
+    const { timing } = options;
+    this.#net = options.net;
+    this.#socket = new Socket(options.endpoint, {
+      params: { token: options.token },
+      reconnectAfterMs: timing.reconnectAfterMs,
+      rejoinAfterMs: timing.rejoinAfterMs,
+      heartbeatIntervalMs: timing.heartbeatIntervalMs,
+      timeout: timing.pushTimeoutMs,
+    });
+    this.#refusal = new SocketRefusalDetector({
+      probeServer: options.probeServer,
+      strikes: timing.refusalStrikes,
+      onRefused: () => {
+        this.stop();
+        options.onRefused();
+      },
+    });
+    this.#socket.onOpen(() => this.#opened());
+    // A failed upgrade fires `error` then `close`, so attempts are counted on `close` only; an open
+    // socket that breaks may fire either first.
+    this.#socket.onError(() => {
+      if (this.#isOpen) this.#dropped();
+    });
+    this.#socket.onClose(() => {
+      if (this.#isOpen) this.#dropped();
+      else if (!this.#stopped) this.#refusal.failedToOpen();
+    });
+  }
+
+  connect(): void {
+    if (this.#stopped) return;
+    this.#net.setState({ status: 'connecting' });
+    this.#socket.connect();
+  }
+
+  /** Opens (does not join) a channel on this socket. */
+  channel(topic: string, params: object = {}): Channel {
+    return this.#socket.channel(topic, params);
+  }
+
+  /** Leaves every channel and closes the socket for good; the status goes back to `idle`. */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#refusal.stop();
+    this.#socket.disconnect();
+    this.#net.setState({ status: 'idle' });
+  }
+
+  #opened(): void {
+    if (this.#stopped) return;
+    this.#isOpen = true;
+    this.#refusal.opened();
+    this.#net.setState({ status: 'open' });
+  }
+
+  #dropped(): void {
+    this.#isOpen = false;
+    if (!this.#stopped) this.#net.setState({ status: 'reconnecting' });
+  }
+}

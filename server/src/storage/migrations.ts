@@ -1,0 +1,59 @@
+import type { SqlDatabase } from './sql-database.ts';
+
+/** The only schema difference between the two engines: how an auto-increment key is declared. */
+type Dialect = SqlDatabase['dialect'];
+const identity = (dialect: Dialect): string =>
+  dialect === 'postgres' ? 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
+
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  statements(dialect: Dialect): string[];
+}
+
+/** Append-only: a released migration is never edited; add a new one instead. Times are epoch ms. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'users and chat',
+    statements: (dialect) => [
+      `CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        nickname TEXT NOT NULL,
+        color TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE chat_messages (
+        id ${identity(dialect)},
+        topic TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        nickname TEXT NOT NULL,
+        body TEXT NOT NULL,
+        inserted_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX chat_messages_topic_id ON chat_messages (topic, id)',
+    ],
+  },
+];
+
+/** Applies every migration not yet recorded, each in its own transaction with its record. */
+export async function migrate(db: SqlDatabase): Promise<number[]> {
+  await db.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+  );
+  const rows = await db.query('SELECT version FROM schema_migrations');
+  const applied = new Set(rows.map((row) => Number(row.version)));
+  const done: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    await db.transaction([
+      ...migration.statements(db.dialect).map((sql) => ({ sql })),
+      {
+        sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+        params: [migration.version, migration.name, Date.now()],
+      },
+    ]);
+    done.push(migration.version);
+  }
+  return done;
+}

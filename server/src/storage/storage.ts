@@ -1,0 +1,90 @@
+import type { ChatMessage, User } from '@starcatch/shared';
+import { migrate } from './migrations.ts';
+import type { Row, SqlDatabase } from './sql-database.ts';
+
+export interface NewChatMessage {
+  readonly topic: string;
+  readonly userId: string;
+  readonly nickname: string;
+  readonly body: string;
+}
+
+/**
+ * Everything the game persists, one method per question the game asks. The same SQL runs on the
+ * embedded SQLite and on PostgreSQL.
+ */
+export class Storage {
+  readonly #db: SqlDatabase;
+
+  private constructor(db: SqlDatabase) {
+    this.#db = db;
+  }
+
+  /** Opens the storage and applies pending migrations. */
+  static async open(db: SqlDatabase): Promise<Storage> {
+    await migrate(db);
+    return new Storage(db);
+  }
+
+  get engine(): SqlDatabase['dialect'] {
+    return this.#db.dialect;
+  }
+
+  async saveUser(user: User): Promise<void> {
+    await this.#db.query(
+      `INSERT INTO users (id, nickname, color, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET nickname = excluded.nickname, color = excluded.color`,
+      [user.id, user.nickname, user.color, Date.now()],
+    );
+  }
+
+  async findUser(id: string): Promise<User | null> {
+    const [row] = await this.#db.query('SELECT id, nickname, color FROM users WHERE id = $1', [id]);
+    return row ? { id: String(row.id), nickname: String(row.nickname), color: String(row.color) } : null;
+  }
+
+  /** Stores a message and returns it with its id and time. */
+  async insertChatMessage(message: NewChatMessage): Promise<ChatMessage> {
+    const [row] = await this.#db.query(
+      `INSERT INTO chat_messages (topic, user_id, nickname, body, inserted_at) VALUES ($1, $2, $3, $4, $5)
+       RETURNING id, user_id, nickname, body, inserted_at`,
+      [message.topic, message.userId, message.nickname, message.body, Date.now()],
+    );
+    if (!row) throw new Error('insert returned no row');
+    return toChatMessage(row);
+  }
+
+  /** The latest `limit` messages of a topic, oldest first. */
+  async recentChatMessages(topic: string, limit: number): Promise<ChatMessage[]> {
+    const rows = await this.#db.query(
+      `SELECT id, user_id, nickname, body, inserted_at FROM chat_messages
+       WHERE topic = $1 ORDER BY id DESC LIMIT $2`,
+      [topic, limit],
+    );
+    return rows.map(toChatMessage).reverse();
+  }
+
+  /** Messages after `afterId`, oldest first, at most `limit` (catch-up after a reconnect). */
+  async chatMessagesAfter(topic: string, afterId: number, limit: number): Promise<ChatMessage[]> {
+    const rows = await this.#db.query(
+      `SELECT id, user_id, nickname, body, inserted_at FROM chat_messages
+       WHERE topic = $1 AND id > $2 ORDER BY id ASC LIMIT $3`,
+      [topic, afterId, limit],
+    );
+    return rows.map(toChatMessage);
+  }
+
+  close(): Promise<void> {
+    return this.#db.close();
+  }
+}
+
+function toChatMessage(row: Row): ChatMessage {
+  return {
+    id: Number(row.id),
+    user_id: String(row.user_id),
+    nickname: String(row.nickname),
+    body: String(row.body),
+    inserted_at: new Date(Number(row.inserted_at)).toISOString(),
+  };
+}

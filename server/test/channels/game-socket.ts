@@ -1,0 +1,38 @@
+import type { User } from '@starcatch/shared';
+import { SessionTokens } from '../../src/auth/session-token.ts';
+import { lobbyRoomBroadcasts } from '../../src/channels/room-broadcasts.ts';
+import type { SocketAssigns } from '../../src/channels/socket-assigns.ts';
+import { createUserSocket } from '../../src/channels/user-socket.ts';
+import type { PhoenixSocket } from '../../src/phoenix/index.ts';
+import { RoomRegistry } from '../../src/rooms/room-registry.ts';
+import { SqliteDatabase } from '../../src/storage/sqlite-database.ts';
+import { Storage } from '../../src/storage/storage.ts';
+
+export const ada: User = { id: 'u-ada', nickname: 'Ada', color: '#ff6b6b' };
+export const bo: User = { id: 'u-bo', nickname: 'Bo', color: '#4d96ff' };
+export const cy: User = { id: 'u-cy', nickname: 'Cy', color: '#6bcb77' };
+
+export interface GameSocket {
+  readonly socket: PhoenixSocket<SocketAssigns>;
+  readonly rooms: RoomRegistry;
+  readonly storage: Storage;
+}
+
+/** The game's socket and channels on in-memory SQLite, for ChannelTest-style tests. */
+export async function gameSocket(options: { emptyRoomTimeoutMs?: number } = {}): Promise<GameSocket> {
+  const storage = await Storage.open(new SqliteDatabase(':memory:'));
+  let socket: PhoenixSocket<SocketAssigns> | undefined;
+  const rooms = new RoomRegistry({
+    emptyRoomTimeoutMs: options.emptyRoomTimeoutMs ?? 60_000,
+    listener: lobbyRoomBroadcasts(() => socket as PhoenixSocket<SocketAssigns>),
+  });
+  socket = createUserSocket({
+    tokens: new SessionTokens('a-secret-of-at-least-thirty-two-chars', 60),
+    storage,
+    rooms,
+    maxPlayersLimit: 16,
+    maxChannels: 10,
+    logger: console,
+  });
+  return { socket, rooms, storage };
+}
