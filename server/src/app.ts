@@ -29,13 +29,24 @@ export async function buildApp(config: Config): Promise<App> {
   const tokens = new SessionTokens(await resolveSecretKey(config.secretKey, config.dataDir), config.tokenTtlSeconds);
   const storage = await openStorage(config.databaseUrl, config.dataDir);
   let socket: PhoenixSocket<SocketAssigns> | undefined;
+  const broadcasts = lobbyRoomBroadcasts(() => {
+    if (!socket) throw new Error('room event before the socket exists');
+    return socket;
+  });
   const rooms = new RoomRegistry({
     emptyRoomTimeoutMs: config.emptyRoomTimeoutMs,
-    listener: lobbyRoomBroadcasts(() => {
-      if (!socket) throw new Error('room event before the socket exists');
-      return socket;
-    }),
+    listener: {
+      ...broadcasts,
+      roomClosed(id) {
+        broadcasts.roomClosed(id);
+        storage
+          .markRoomClosed(id)
+          .catch((error: unknown) => http.log.error({ err: error, id }, 'room close not saved'));
+      },
+    },
   });
+  // Rooms survive a restart, so tabs that were in one rejoin it when they reconnect.
+  for (const room of await storage.openRooms()) rooms.open(room);
   socket = createUserSocket({
     tokens,
     storage,

@@ -21,6 +21,11 @@ export const FALLBACK_COLOR = '#9aa4c7';
 
 const HEX_COLOR = /^#[0-9a-f]{6}$/i;
 
+/** The colour itself when it is `#rrggbb`, else the fallback: only checked colours reach CSS. */
+export function playerColor(color: string): string {
+  return HEX_COLOR.test(color) ? color : FALLBACK_COLOR;
+}
+
 /**
  * Folds presence entries (user id → one meta per tab) into the online list: one entry per user,
  * sorted by nickname so the list does not jump around as people come and go.
@@ -33,7 +38,7 @@ export function toOnlineUsers(entries: Iterable<readonly [string, readonly Prese
     users.push({
       id,
       nickname: first.nickname,
-      color: HEX_COLOR.test(first.color) ? first.color : FALLBACK_COLOR,
+      color: playerColor(first.color),
       tabs: metas.length,
       onlineSince: Math.min(...metas.map((meta) => meta.online_at)),
     });

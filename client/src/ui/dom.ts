@@ -1,3 +1,5 @@
+import { playerColor } from '../state/online-users.ts';
+
 /** A child for `h`: strings become text nodes, so player text is never parsed as HTML. */
 export type Child = Node | string | null | undefined | false;
 
@@ -31,9 +33,14 @@ export function starMark(size: 'small' | 'large' = 'small'): HTMLElement {
   return h('span', { className: `star-mark star-mark--${size}`, attrs: { 'aria-hidden': 'true' } });
 }
 
-/** A dot in a player's colour; the colour was checked to be `#rrggbb` before it got here. */
+/** Sets `--player-color` on an element, for the dot and name styles that use it. */
+export function paintPlayerColor(element: HTMLElement, color: string): void {
+  element.style.setProperty('--player-color', playerColor(color));
+}
+
+/** A dot in a player's colour. */
 export function colorDot(color: string): HTMLElement {
   const dot = h('span', { className: 'color-dot', attrs: { 'aria-hidden': 'true' } });
-  dot.style.setProperty('--player-color', color);
+  paintPlayerColor(dot, color);
   return dot;
 }

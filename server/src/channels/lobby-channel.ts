@@ -7,7 +7,7 @@ import {
   validateNewRoom,
 } from '@starcatch/shared';
 import { type ChannelHandler, error, ok } from '../phoenix/index.ts';
-import type { RoomRegistry } from '../rooms/room-registry.ts';
+import { RoomRegistry } from '../rooms/room-registry.ts';
 import type { Storage } from '../storage/storage.ts';
 import { ChatJoinParams, channelError, chatHistory, sendChat } from './chat.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
@@ -43,7 +43,7 @@ export function createLobbyChannel({
       channel.push(PresenceEvent.state, channel.presence.list());
     },
 
-    handleIn(event, payload, channel) {
+    async handleIn(event, payload, channel) {
       switch (event) {
         case ChatEvent.send:
           return sendChat(storage, channel, payload);
@@ -51,7 +51,13 @@ export function createLobbyChannel({
           const request = (payload ?? {}) as { name?: unknown; max_players?: unknown };
           const room = validateNewRoom(request.name, request.max_players, maxPlayersLimit);
           if (!room.ok) return error(channelError(ErrorCode.invalidRoom, room.message));
-          return ok({ room: rooms.create(room.name, room.maxPlayers) });
+          const stored = { id: RoomRegistry.newId(), name: room.name, maxPlayers: room.maxPlayers };
+          try {
+            await storage.saveRoom(stored);
+          } catch {
+            return error(channelError(ErrorCode.storageFailed, 'The room could not be saved; try again.'));
+          }
+          return ok({ room: rooms.open(stored) });
         }
         default:
           return error(channelError(ErrorCode.invalidRequest, `unknown event "${event}"`));

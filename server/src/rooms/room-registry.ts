@@ -78,8 +78,14 @@ export class RoomRegistry {
     this.#options = options;
   }
 
-  create(name: string, maxPlayers: number): RoomSummary {
-    const room = new Room(newRoomId(), name, maxPlayers);
+  /** A fresh room id: 8 base64url characters, short for deep links and hard to guess. */
+  static newId(): string {
+    return randomBytes(6).toString('base64url');
+  }
+
+  /** Opens a room (new, or reopened after a restart); it closes if nobody joins in time. */
+  open({ id, name, maxPlayers }: { id: string; name: string; maxPlayers: number }): RoomSummary {
+    const room = new Room(id, name, maxPlayers);
     this.#rooms.set(room.id, room);
     this.#scheduleCloseIfEmpty(room);
     const summary = room.summary();
@@ -166,9 +172,4 @@ export class RoomRegistry {
     for (const [id, closedAt] of this.#closed) if (now - closedAt > CLOSED_ROOM_MEMORY_MS) this.#closed.delete(id);
     this.#options.listener.roomClosed(room.id);
   }
-}
-
-/** Short, URL-safe and unguessable enough for deep links: 8 base64url characters. */
-function newRoomId(): string {
-  return randomBytes(6).toString('base64url');
 }

@@ -34,6 +34,19 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX chat_messages_topic_id ON chat_messages (topic, id)',
     ],
   },
+  {
+    version: 2,
+    name: 'rooms',
+    statements: () => [
+      `CREATE TABLE rooms (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        max_players INTEGER NOT NULL,
+        created_at BIGINT NOT NULL,
+        closed_at BIGINT
+      )`,
+    ],
+  },
 ];
 
 /** Applies every migration not yet recorded, each in its own transaction with its record. */

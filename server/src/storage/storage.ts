@@ -2,6 +2,13 @@ import type { ChatMessage, User } from '@starcatch/shared';
 import { migrate } from './migrations.ts';
 import type { Row, SqlDatabase } from './sql-database.ts';
 
+/** A room as stored: what is needed to reopen it after a restart. */
+export interface StoredRoom {
+  readonly id: string;
+  readonly name: string;
+  readonly maxPlayers: number;
+}
+
 export interface NewChatMessage {
   readonly topic: string;
   readonly userId: string;
@@ -72,6 +79,33 @@ export class Storage {
       [topic, afterId, limit],
     );
     return rows.map(toChatMessage);
+  }
+
+  async saveRoom(room: StoredRoom): Promise<void> {
+    await this.#db.query('INSERT INTO rooms (id, name, max_players, created_at) VALUES ($1, $2, $3, $4)', [
+      room.id,
+      room.name,
+      room.maxPlayers,
+      Date.now(),
+    ]);
+  }
+
+  async markRoomClosed(id: string): Promise<void> {
+    await this.#db.query('UPDATE rooms SET closed_at = $2 WHERE id = $1', [id, Date.now()]);
+  }
+
+  /** Rooms not closed yet, oldest first: reopened when the server starts. */
+  async openRooms(): Promise<StoredRoom[]> {
+    const rows = await this.#db.query(
+      'SELECT id, name, max_players FROM rooms WHERE closed_at IS NULL ORDER BY created_at, id',
+    );
+    return rows.map((row) => ({ id: String(row.id), name: String(row.name), maxPlayers: Number(row.max_players) }));
+  }
+
+  /** Whether a room with this id ever existed and has closed. */
+  async isRoomClosed(id: string): Promise<boolean> {
+    const [row] = await this.#db.query('SELECT closed_at FROM rooms WHERE id = $1', [id]);
+    return row !== undefined && row.closed_at !== null;
   }
 
   close(): Promise<void> {

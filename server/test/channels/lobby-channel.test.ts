@@ -2,6 +2,7 @@ import type { ChatMessage, RoomSummary } from '@starcatch/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PresenceState } from '../../src/phoenix/index.ts';
 import { BroadcastProbe, connectTestClient } from '../../src/phoenix/testing/channel-test.ts';
+import { RoomRegistry } from '../../src/rooms/room-registry.ts';
 import { ada, bo, type GameSocket, gameSocket } from './game-socket.ts';
 
 describe('lobby channel', () => {
@@ -16,7 +17,7 @@ describe('lobby channel', () => {
   });
 
   it('replies with the room list and chat history, then pushes the complete presence state', async () => {
-    const room = game.rooms.create('Nebula', 4);
+    const room = game.rooms.open({ id: RoomRegistry.newId(), name: 'Nebula', maxPlayers: 4 });
     const client = connectTestClient(game.socket, { user: ada });
     const { response } = await client.subscribeAndJoin('lobby');
     expect(response).toEqual({ rooms: [room], history: [] });

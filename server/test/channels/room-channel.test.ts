@@ -2,6 +2,7 @@ import type { ChatMessage, RoomSummary } from '@starcatch/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PresenceState } from '../../src/phoenix/index.ts';
 import { connectTestClient } from '../../src/phoenix/testing/channel-test.ts';
+import { RoomRegistry } from '../../src/rooms/room-registry.ts';
 import { ada, bo, cy, type GameSocket, gameSocket } from './game-socket.ts';
 
 describe('room channel', () => {
@@ -16,7 +17,7 @@ describe('room channel', () => {
   });
 
   it('admits members with distinct slots and tells the lobby the player count', async () => {
-    const room = game.rooms.create('Vega', 4);
+    const room = game.rooms.open({ id: RoomRegistry.newId(), name: 'Vega', maxPlayers: 4 });
     const lobby = connectTestClient(game.socket, { user: cy });
     await lobby.subscribeAndJoin('lobby');
     const a = connectTestClient(game.socket, { user: ada });
@@ -33,7 +34,7 @@ describe('room channel', () => {
   });
 
   it('refuses a full room, counting a two-tab player once', async () => {
-    const room = game.rooms.create('Duo', 1);
+    const room = game.rooms.open({ id: RoomRegistry.newId(), name: 'Duo', maxPlayers: 1 });
     const tab1 = connectTestClient(game.socket, { user: ada });
     const tab2 = connectTestClient(game.socket, { user: ada });
     await tab1.subscribeAndJoin(`room:${room.id}`);
@@ -51,13 +52,13 @@ describe('room channel', () => {
     expect((await client.join('room:nope')).reply.response).toMatchObject({ reason: 'room_not_found' });
     const lobby = connectTestClient(game.socket, { user: bo });
     await lobby.subscribeAndJoin('lobby');
-    const room = game.rooms.create('Brief', 2);
+    const room = game.rooms.open({ id: RoomRegistry.newId(), name: 'Brief', maxPlayers: 2 });
     await lobby.assertPush('room_closed', { id: room.id });
     expect((await client.join(`room:${room.id}`)).reply.response).toMatchObject({ reason: 'room_closed' });
   });
 
   it('keeps room chat inside the room', async () => {
-    const room = game.rooms.create('Chatty', 4);
+    const room = game.rooms.open({ id: RoomRegistry.newId(), name: 'Chatty', maxPlayers: 4 });
     const member = connectTestClient(game.socket, { user: ada });
     const otherMember = connectTestClient(game.socket, { user: bo });
     const outsider = connectTestClient(game.socket, { user: cy });
@@ -74,7 +75,7 @@ describe('room channel', () => {
   });
 
   it('frees the slot when the last tab leaves and closes the empty room after the timeout', async () => {
-    const room = game.rooms.create('Short', 2);
+    const room = game.rooms.open({ id: RoomRegistry.newId(), name: 'Short', maxPlayers: 2 });
     const client = connectTestClient(game.socket, { user: ada });
     await client.subscribeAndJoin(`room:${room.id}`);
     client.leave(`room:${room.id}`);

@@ -1,9 +1,5 @@
 import { afterEach, expect } from 'vitest';
-import {
-  type ProtocolTestServer,
-  startProtocolTestServer,
-  terminations,
-} from '../support/protocol-test-server.ts';
+import { type ProtocolTestServer, startProtocolTestServer, terminations } from '../support/protocol-test-server.ts';
 import { HandshakeRefused, RawSocket } from '../support/raw-socket.ts';
 import { heartbeat, heartbeatReply, join, ok } from './frames.ts';
 

@@ -1,16 +1,6 @@
 import { expect, test, vi } from 'vitest';
 import { terminations } from '../support/protocol-test-server.ts';
-import {
-  join,
-  leave,
-  ok,
-  phxClose,
-  phxError,
-  presenceDiff,
-  push,
-  serverPush,
-  unmatchedTopic,
-} from './frames.ts';
+import { join, leave, ok, phxClose, phxError, presenceDiff, push, serverPush, unmatchedTopic } from './frames.ts';
 import { expectAlive, joinOk, nextJsons, useProtocolServer } from './harness.ts';
 
 // §4.5-§4.6, §1.6 and §8 cases 27-33.

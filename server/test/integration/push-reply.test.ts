@@ -90,7 +90,10 @@ describe('phoenix.js join and push against the server', () => {
     await join(channel);
 
     expect(await push(channel, 'error', {})).toEqual({ status: 'error', response: { reason: 'asked for an error' } });
-    expect(await push(channel, 'no_such_event', {})).toEqual({ status: 'error', response: { reason: 'unknown event' } });
+    expect(await push(channel, 'no_such_event', {})).toEqual({
+      status: 'error',
+      response: { reason: 'unknown event' },
+    });
     // An error reply leaves the channel joined.
     expect(channel.state).toBe('joined');
     expect(await push(channel, 'echo', { still: 'here' })).toEqual({ status: 'ok', response: { still: 'here' } });

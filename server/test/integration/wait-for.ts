@@ -30,7 +30,9 @@ export async function waitFor(check: () => boolean | undefined, options: WaitOpt
     }
     if (Date.now() >= deadline) {
       if (lastError instanceof Error) throw lastError;
-      throw new Error(`timed out after ${options.timeoutMs ?? WAIT_TIMEOUT_MS} ms waiting for ${options.what ?? 'a condition'}`);
+      throw new Error(
+        `timed out after ${options.timeoutMs ?? WAIT_TIMEOUT_MS} ms waiting for ${options.what ?? 'a condition'}`,
+      );
     }
     await sleep(POLL_INTERVAL_MS);
   }

@@ -69,6 +69,15 @@ for (const engine of engines) {
       expect(after.map((m) => m.body)).toEqual(['m3', 'm4', 'm5']);
     });
 
+    it('reopens rooms that were not closed', async () => {
+      await storage.saveRoom({ id: 'r1', name: 'Vega', maxPlayers: 4 });
+      await storage.saveRoom({ id: 'r2', name: 'Orion', maxPlayers: 8 });
+      await storage.markRoomClosed('r1');
+      expect(await storage.openRooms()).toEqual([{ id: 'r2', name: 'Orion', maxPlayers: 8 }]);
+      expect(await storage.isRoomClosed('r1')).toBe(true);
+      expect(await storage.isRoomClosed('r2')).toBe(false);
+    });
+
     it('keeps unicode and quotes intact', async () => {
       const body = `O'Brien says "hi" — 星 🚀 <b>not html</b>`;
       const stored = await storage.insertChatMessage({ topic: 'room:u', userId: 'u2', nickname: 'Zoë', body });

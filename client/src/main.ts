@@ -1,0 +1,29 @@
+import './styles.css';
+import { createApp } from './app.ts';
+import { installDebugHandle, wantsDebugHandle } from './debug-handle.ts';
+import { mountAppView } from './ui/app-view.ts';
+
+/** Boots the client: stores and network, the debug handle when wanted, the UI, then a remembered session. */
+function boot(): void {
+  const root = document.getElementById('app');
+  if (!root) throw new Error('index.html has no #app element');
+  const app = createApp({
+    storage: browserStorage(),
+    fetch: window.fetch.bind(window),
+    socketEndpoint: '/socket',
+  });
+  if (wantsDebugHandle(import.meta.env.MODE, window.location.search)) installDebugHandle(window, app);
+  mountAppView(root, app);
+  app.resume();
+}
+
+/** `localStorage`, or null where reading it throws (storage disabled, some privacy modes). */
+function browserStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+boot();
