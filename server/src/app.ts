@@ -45,8 +45,6 @@ export async function buildApp(config: Config): Promise<App> {
       },
     },
   });
-  // Rooms survive a restart, so tabs that were in one rejoin it when they reconnect.
-  for (const room of await storage.openRooms()) rooms.open(room);
   socket = createUserSocket({
     tokens,
     storage,
@@ -55,6 +53,9 @@ export async function buildApp(config: Config): Promise<App> {
     maxChannels: config.socketMaxChannels,
     logger: http.log,
   });
+
+  // Rooms survive a restart, so tabs that were in one rejoin it when they reconnect.
+  for (const room of await storage.openRooms()) rooms.open(room);
 
   await http.register(webSocketTransport<SocketAssigns>, {
     socket,
