@@ -66,7 +66,10 @@ export interface ChannelContext<Assigns extends object> {
  */
 export interface ChannelHandler<Assigns extends object> {
   join(topic: string, params: unknown, channel: ChannelContext<Assigns>): JoinResult | Promise<JoinResult>;
-  /** Runs after the join reply has been written: the place to track presence and push state. */
+  /**
+   * Runs after the join reply has been written: the place to track presence and push state.
+   * Broadcasts reach this client only once it returns, so its pushes come first.
+   */
   afterJoin?(channel: ChannelContext<Assigns>): void | Promise<void>;
   handleIn?(
     event: string,

@@ -3,7 +3,7 @@ import { VALID_TOKEN } from '../support/protocol-test-server.ts';
 import { RawSocket } from '../support/raw-socket.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { heartbeat, heartbeatReply, v1, v1Reply } from './frames.ts';
-import { expectAlive, handshakeStatus, useProtocolServer } from './harness.ts';
+import { expectAlive, handshakeStatus, rawUpgrade, useProtocolServer } from './harness.ts';
 
 // §1 and §8 cases 1-7: everything decided before or during the upgrade.
 
@@ -46,23 +46,31 @@ describe('the protocol test server', () => {
     expect(await handshakeStatus(server.wsUrl({ token: undefined }))).toBe(403);
   });
 
-  test('case 3: vsn 3.0.0, abc and 123.1.1 are refused with 403', async () => {
+  test('case 2: the refusal is a plain 403 with an empty body, not an upgrade', async () => {
     const server = await harness.start();
-    for (const vsn of ['3.0.0', 'abc', '123.1.1', '1.1.0']) {
+    expect(await rawUpgrade(server.wsUrl({ token: 'wrong' }))).toEqual({ status: 403, body: '' });
+    expect(await rawUpgrade(server.wsUrl())).toEqual({ status: 101, body: '' });
+  });
+
+  test('case 3: vsn 3.0.0, abc and others outside ~> 1.0.0 and ~> 2.0.0 are refused with 403', async () => {
+    const server = await harness.start();
+    for (const vsn of ['3.0.0', 'abc', '123.1.1', '1.1.0', '2', '2.0.0-rc.1', '']) {
       expect(await handshakeStatus(server.wsUrl({ vsn })), vsn).toBe(403);
     }
   });
 
-  test('case 3: vsn 2.0.0 speaks V2 arrays', async () => {
+  test('case 3: vsn 2.0.0 (and 2.0.x) speaks V2 arrays', async () => {
     const server = await harness.start();
-    const ws = await harness.connect(server, { vsn: '2.0.0' });
-    ws.send(heartbeat('1'));
-    expect(await ws.nextJson()).toEqual(heartbeatReply('1'));
+    for (const vsn of ['2.0.0', '2.0.1']) {
+      const ws = await harness.connect(server, { vsn });
+      ws.send(heartbeat('1'));
+      expect(await ws.nextJson(), vsn).toEqual(heartbeatReply('1'));
+    }
   });
 
-  test('case 3: vsn 1.0.0 and no vsn at all speak V1 objects', async () => {
+  test('case 3: vsn 1.0.0 (and 1.0.x) and no vsn at all speak V1 objects', async () => {
     const server = await harness.start();
-    for (const vsn of ['1.0.0', undefined]) {
+    for (const vsn of ['1.0.0', '1.0.5', undefined]) {
       const ws = await harness.connect(server, { vsn });
       ws.send(v1('phoenix', 'heartbeat', {}, '1'));
       expect(await ws.nextJson(), `vsn=${vsn}`).toStrictEqual(v1Reply('1', 'phoenix', 'ok'));

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { get } from 'node:http';
 import { afterEach, expect } from 'vitest';
 import { type ProtocolTestServer, startProtocolTestServer, terminations } from '../support/protocol-test-server.ts';
 import { HandshakeRefused, RawSocket } from '../support/raw-socket.ts';
@@ -47,6 +49,34 @@ export async function handshakeStatus(url: string, options?: OpenOptions): Promi
     if (error instanceof HandshakeRefused) return error.status;
     throw error;
   }
+}
+
+/** Sends a bare upgrade request; resolves with the status and body (empty for a 101). */
+export function rawUpgrade(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = get(url.replace(/^ws:/, 'http:'), {
+      agent: false,
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+      },
+    });
+    request.on('upgrade', (_response, socket) => {
+      socket.destroy();
+      resolve({ status: 101, body: '' });
+    });
+    request.on('response', (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+  });
 }
 
 /** Joins `topic` with join_ref = ref = `joinRef` and checks the plain ok reply. */

@@ -72,9 +72,7 @@ test('case 15: duplicate join closes the old channel', async () => {
   // The old join's presence is gone, and so is its subscription: one copy of each broadcast.
   expect(await observer.nextJson()).toEqual(presenceDiff('room:1', {}, alice));
   ws.send(push('3', '4', 'room:1', 'broadcast', { event: 'ping', payload: {} }));
-  expect(await nextJsons(ws, 2)).toEqual(
-    expect.arrayContaining([broadcast('room:1', 'ping', {}), ok('3', '4', 'room:1')]),
-  );
+  expect(await nextJsons(ws, 2)).toEqual([broadcast('room:1', 'ping', {}), ok('3', '4', 'room:1')]);
   await ws.expectSilence();
 
   // Messages with the old join_ref are ignored.

@@ -131,3 +131,12 @@ test('case 33: a kick by socket id closes every socket of that id with 1001 and 
   );
   await expectAlive(observer);
 });
+
+test('§1.6: a server drain closes every socket with 1012 and ends their channels', async () => {
+  const server = await harness.start();
+  const ws = await harness.connect(server);
+  await joinOk(ws, '1', 'room:1');
+  server.socket.drain();
+  expect((await ws.closed).code).toBe(1012);
+  await vi.waitFor(() => expect(terminations).toEqual([{ topic: 'room:1', reason: 'closed' }]));
+});
