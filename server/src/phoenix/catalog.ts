@@ -15,6 +15,8 @@ export const Reason = {
   channelCrash: 'channel_crash',
   /** A push carried an event the channel does not handle. */
   unknownEvent: 'unknown event',
+  /** The handler's reply cannot be encoded for this client (bytes for a V1 socket, a field over 255 bytes). */
+  replyNotEncodable: 'reply not encodable for this client',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 

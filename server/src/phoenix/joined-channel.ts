@@ -243,7 +243,7 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
           ref,
           topic: this.topic,
           status: 'error',
-          response: { reason: 'reply not encodable for this client' },
+          response: { reason: Reason.replyNotEncodable },
         }),
       );
     }
