@@ -1,5 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ProtocolTestServer, startProtocolTestServer, terminations } from '../support/protocol-test-server.ts';
+import {
+  type ProtocolTestServer,
+  startProtocolTestServer,
+  terminations,
+  VALID_TOKEN,
+} from '../support/protocol-test-server.ts';
 import {
   ClientSockets,
   FAST_TIMERS,
@@ -25,7 +30,7 @@ afterEach(() => clients.disconnectAll());
 afterAll(() => server.close());
 
 function openSocket(user: string): Promise<Socket> {
-  return clients.open(server.socketUrl, { params: { token: 'valid-token', user } });
+  return clients.open(server.socketUrl, { params: { token: VALID_TOKEN, user } });
 }
 
 function terminationsOf(topic: string): string[] {
@@ -64,7 +69,6 @@ describe('phoenix.js rejoin after phx_error', () => {
   it('rejoins again after a second crash', async () => {
     const socket = await openSocket('crasher-twice');
     const channel = socket.channel('room:crash-twice');
-    channel.onError(() => undefined);
     await join(channel);
 
     let joinRef = channel.joinRef();
@@ -156,5 +160,34 @@ describe('phoenix.js leave', () => {
     expect(channel.state).toBe('closed');
     await waitFor(() => terminationsOf('room:leave').length === 1, { what: 'the server-side terminate' });
     expect(terminationsOf('room:leave')).toEqual(['leave']);
+  });
+});
+
+describe('phoenix.js with two Channel instances of one topic', () => {
+  it('leaves the first when the second joins; the second works and the first stays closed', async () => {
+    const socket = await openSocket('twice');
+    const first = socket.channel('room:twice');
+    await join(first);
+    const firstJoinRef = first.joinRef();
+    const messages = recordMessages(socket);
+
+    // phoenix.js sends phx_leave for the joined instance before the new phx_join (leaveOpenTopic).
+    const second = socket.channel('room:twice');
+    await join(second);
+    expect(first.state).toBe('closed');
+    expect(second.state).toBe('joined');
+    expect(await push(second, 'echo', { from: 'second' })).toEqual({ status: 'ok', response: { from: 'second' } });
+    await sleep(QUIET_WINDOW_MS);
+
+    expect(first.state).toBe('closed');
+    expect(socket.channels).toEqual([second]);
+    // The server still answers the leave, closes the old join and sends what `terminate` pushed;
+    // phoenix.js drops all three (stale join_ref).
+    expect(messages.filter((message) => message.join_ref === firstJoinRef).map((message) => message.event)).toEqual([
+      'phx_reply',
+      'phx_close',
+      'you_left',
+    ]);
+    expect(terminationsOf('room:twice')).toEqual(['leave']);
   });
 });

@@ -27,8 +27,8 @@ export { Presence, Socket };
  * push/join timeout 10 s, rejoin 1/2/5/10 s, reconnect 10 ms … 5 s, heartbeat 30 s.
  */
 export const FAST_TIMERS = {
-  /** Push and join timeout: generous for loopback, short enough that stray push timers die with the test. */
-  timeout: 2_000,
+  /** Push and join timeout: far above a loopback round trip on a loaded CI machine; stray push timers end soon after their test. */
+  timeout: 5_000,
   rejoinAfterMs: () => 50,
   reconnectAfterMs: () => 20,
 } as const satisfies Partial<SocketConnectOption>;
@@ -163,6 +163,27 @@ export class ClientSockets {
   async disconnectAll(): Promise<void> {
     await Promise.all([...this.#sockets].map((socket) => this.disconnect(socket)));
   }
+}
+
+/** What a socket reported since `watchSocket`: opens, close codes, transport errors. */
+export interface SocketEvents {
+  opens: number;
+  readonly closeCodes: number[];
+  errors: number;
+}
+
+export function watchSocket(socket: Socket): SocketEvents {
+  const seen: SocketEvents = { opens: 0, closeCodes: [], errors: 0 };
+  socket.onOpen(() => {
+    seen.opens++;
+  });
+  socket.onClose((event: { readonly code: number }) => {
+    seen.closeCodes.push(event.code);
+  });
+  socket.onError(() => {
+    seen.errors++;
+  });
+  return seen;
 }
 
 /** Resolves once the channel is joined under a join_ref other than `previousJoinRef`. */

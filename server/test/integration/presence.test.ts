@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type ProtocolTestServer, startProtocolTestServer, VALID_TOKEN } from '../support/protocol-test-server.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { joinLobby, metaCounts, openAs, refsOf } from './lobby-presence.ts';
-import { ClientSockets } from './phoenix-client.ts';
+import { ClientSockets, join, Presence, push, recordSyncs } from './phoenix-client.ts';
 import { waitFor } from './wait-for.ts';
 
 let server: TestServer;
@@ -89,5 +90,47 @@ describe('phoenix.js Presence on the lobby', () => {
         { nickname: 'carol', color: carol.user.color, online_at: expect.any(Number), phx_ref: expect.any(String) },
       ],
     });
+  });
+});
+
+describe('phoenix.js Presence with a meta update', () => {
+  let probe: ProtocolTestServer;
+  beforeAll(async () => {
+    probe = await startProtocolTestServer();
+  });
+  afterAll(() => probe.close());
+
+  /** Joins `topic` tracking `user` (the test channel's `track` param), with a Presence attached. */
+  async function trackAs(user: string, topic: string) {
+    const socket = await clients.open(probe.socketUrl, { params: { token: VALID_TOKEN, user } });
+    const channel = socket.channel(topic, { track: user });
+    const presence = new Presence(channel);
+    const syncs = recordSyncs(presence);
+    await join(channel);
+    return { channel, syncs };
+  }
+
+  it('replaces the meta in place: one meta, the new fields, phx_ref_prev naming the old one', async () => {
+    const mover = await trackAs('mover', 'room:status');
+    const watcher = await trackAs('watcher', 'room:status');
+    await waitFor(() => {
+      expect(metaCounts(watcher.syncs.at(-1))).toEqual({ mover: 1, watcher: 1 });
+    });
+    const [oldRef] = refsOf(watcher.syncs.at(-1), 'mover');
+
+    expect(await push(mover.channel, 'update_presence', { meta: { status: 'away' } })).toEqual({
+      status: 'ok',
+      response: {},
+    });
+
+    for (const view of [mover, watcher]) {
+      await waitFor(() => {
+        expect(view.syncs.at(-1)?.mover).toEqual([
+          { status: 'away', phx_ref: expect.any(String), phx_ref_prev: oldRef },
+        ]);
+      });
+    }
+    expect(refsOf(watcher.syncs.at(-1), 'mover')).not.toEqual([oldRef]);
+    expect(watcher.syncs.at(-1)?.watcher).toEqual([{ user: 'watcher', phx_ref: expect.any(String) }]);
   });
 });

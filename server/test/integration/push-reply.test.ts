@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ProtocolTestServer, startProtocolTestServer } from '../support/protocol-test-server.ts';
+import { type ProtocolTestServer, startProtocolTestServer, VALID_TOKEN } from '../support/protocol-test-server.ts';
 import {
   bytesOf,
   ClientSockets,
@@ -25,7 +25,7 @@ afterEach(() => clients.disconnectAll());
 afterAll(() => server.close());
 
 function openSocket(user: string): Promise<Socket> {
-  return clients.open(server.socketUrl, { params: { token: 'valid-token', user } });
+  return clients.open(server.socketUrl, { params: { token: VALID_TOKEN, user } });
 }
 
 describe('phoenix.js join and push against the server', () => {
@@ -174,6 +174,23 @@ describe('phoenix.js binary payloads', () => {
     const reply = await push(channel, 'binary', new ArrayBuffer(0));
     expect(reply.status).toBe('ok');
     expect(bytesOf(reply.response)).toEqual([]);
+  });
+
+  it('round-trips 64 KiB of bytes on a topic whose name is not ASCII', async () => {
+    // Header lengths are byte counts: "room:café" is 10 bytes for 9 characters.
+    const socket = await openSocket('binary-large');
+    const channel = socket.channel('room:café');
+    await join(channel);
+    const bytes = Array.from({ length: 64 * 1024 }, (_, i) => (i * 31 + 7) % 256);
+
+    const reply = await push(channel, 'binary', new Uint8Array(bytes).buffer);
+    expect(reply.status).toBe('ok');
+    expect(bytesOf(reply.response)).toEqual(bytes);
+
+    const bins = recordEvents(channel, 'bin');
+    channel.push('push_binary', new Uint8Array(BYTES).buffer);
+    await waitFor(() => bins.length === 1, { what: 'the binary push' });
+    expect(bins.map(bytesOf)).toEqual([BYTES]);
   });
 
   it('receives a binary server push as an ArrayBuffer', async () => {
