@@ -44,7 +44,12 @@ export function takeSnapshot(stores: Stores): DebugSnapshot {
   const net = stores.net.getState();
   return deepFreeze(
     structuredClone({
-      session: { signedIn: isSignedIn(session), nickname: session.nickname, user: session.user, notice: session.notice },
+      session: {
+        signedIn: isSignedIn(session),
+        nickname: session.nickname,
+        user: session.user,
+        notice: session.notice,
+      },
       lobby: { status: lobby.status, online: lobby.online },
       net: { status: net.status },
     }),

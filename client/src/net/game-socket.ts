@@ -25,13 +25,17 @@ export class GameSocket {
   readonly #net: NetStore;
   readonly #refusal: SocketRefusalDetector;
   #isOpen = false;
+  /** Whether the connection whose `close` is still to come had opened; its close is no failed attempt. */
+  #connectionOpened = false;
   #stopped = false;
 
   constructor(options: GameSocketOptions) {
     const { timing } = options;
     this.#net = options.net;
     this.#socket = new Socket(options.endpoint, {
-      params: { token: options.token },
+      // As a subprotocol (`authToken`) rather than the `token` param: the server accepts both, and
+      // this way the token never appears in a URL, so request logs and proxies do not record it.
+      authToken: options.token,
       reconnectAfterMs: timing.reconnectAfterMs,
       rejoinAfterMs: timing.rejoinAfterMs,
       heartbeatIntervalMs: timing.heartbeatIntervalMs,
@@ -46,14 +50,18 @@ export class GameSocket {
       },
     });
     this.#socket.onOpen(() => this.#opened());
-    // A failed upgrade fires `error` then `close`, so attempts are counted on `close` only; an open
-    // socket that breaks may fire either first.
+    // A failed upgrade fires `error` then `close`, so failed attempts are counted on `close`; an
+    // open socket that breaks may fire either event first.
     this.#socket.onError(() => {
       if (this.#isOpen) this.#dropped();
     });
     this.#socket.onClose(() => {
-      if (this.#isOpen) this.#dropped();
-      else if (!this.#stopped) this.#refusal.failedToOpen();
+      if (this.#connectionOpened) {
+        this.#connectionOpened = false;
+        if (this.#isOpen) this.#dropped();
+      } else if (!this.#stopped) {
+        this.#refusal.failedToOpen();
+      }
     });
   }
 
@@ -80,6 +88,7 @@ export class GameSocket {
   #opened(): void {
     if (this.#stopped) return;
     this.#isOpen = true;
+    this.#connectionOpened = true;
     this.#refusal.opened();
     this.#net.setState({ status: 'open' });
   }

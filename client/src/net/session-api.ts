@@ -15,14 +15,15 @@ export interface SessionGrant {
 /** A refused API request: the server's error code and message, or a network failure. */
 export class ApiRequestError extends Error {
   override readonly name = 'ApiRequestError';
-  constructor(
-    message: string,
-    /** The server's error code; `network` when there was no usable answer. */
-    readonly code: ErrorCode | 'network',
-    /** The HTTP status; 0 when there was none. */
-    readonly status: number,
-  ) {
+  /** The server's error code; `network` when there was no usable answer. */
+  readonly code: ErrorCode | 'network';
+  /** The HTTP status; 0 when there was none (or the client refused before asking). */
+  readonly status: number;
+
+  constructor(message: string, code: ErrorCode | 'network', status: number) {
     super(message);
+    this.code = code;
+    this.status = status;
   }
 }
 

@@ -52,7 +52,8 @@ function parseSession(value: unknown): PersistedSession | null {
   const token = typeof v.token === 'string' && v.token !== '' ? v.token : null;
   const user = parseUser(v.user);
   // A token without its user (or the reverse) is half a session: keep only the nickname.
-  if (token === null || user === null) return { version: SESSION_STORAGE_VERSION, nickname: v.nickname, token: null, user: null };
+  if (token === null || user === null)
+    return { version: SESSION_STORAGE_VERSION, nickname: v.nickname, token: null, user: null };
   return { version: SESSION_STORAGE_VERSION, nickname: v.nickname, token, user };
 }
 

@@ -48,14 +48,11 @@ export function mountAppView(root: HTMLElement, app: App, win: Window = window):
   const onHashChange = (): void => show();
   win.addEventListener('hashchange', onHashChange);
   const unsubscribe = session.subscribe((next: SessionState, previous: SessionState) => {
-    if (isSignedIn(next) !== isSignedIn(previous) || next.user?.id !== previous.user?.id) {
-      // A new user replaces a screen that shows the old one.
-      if (next.user?.id !== previous.user?.id) {
-        current?.screen.dispose();
-        current = null;
-      }
-      show();
-    }
+    if (isSignedIn(next) === isSignedIn(previous) && next.user?.id === previous.user?.id) return;
+    // Screens are built for one user (or none), so another one gets fresh screens.
+    current?.screen.dispose();
+    current = null;
+    show();
   });
   show();
 

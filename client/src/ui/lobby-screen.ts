@@ -23,7 +23,12 @@ export function createLobbyScreen({ session, lobby }: LobbyScreenDeps): Screen {
   const element = h(
     'section',
     { className: 'screen screen--lobby' },
-    h('header', { className: 'welcome' }, h('h1', { className: 'welcome__title' }, 'Welcome aboard, ', nickname), status),
+    h(
+      'header',
+      { className: 'welcome' },
+      h('h1', { className: 'welcome__title' }, 'Welcome aboard, ', nickname),
+      status,
+    ),
     h(
       'div',
       { className: 'lobby-grid' },

@@ -38,7 +38,7 @@ export function createSignInScreen({ session, signIn }: SignInScreenDeps): Scree
     h(
       'p',
       { className: 'field-hint', attrs: { id: 'nickname-hint' } },
-      `${NICKNAME_MIN_LENGTH}–${NICKNAME_MAX_LENGTH} characters. Other players see it above your ship.`,
+      `${NICKNAME_MIN_LENGTH}–${NICKNAME_MAX_LENGTH} characters, shown above your ship.`,
     ),
     error,
     button,

@@ -18,7 +18,12 @@ export function createTopBar({ session, signOut }: TopBarDeps): Screen {
   const element = h(
     'header',
     { className: 'top-bar' },
-    h('a', { className: 'brand', attrs: { href: '#/' } }, starMark(), h('span', { className: 'wordmark' }, 'Starcatch')),
+    h(
+      'a',
+      { className: 'brand', attrs: { href: '#/' } },
+      starMark(),
+      h('span', { className: 'wordmark' }, 'Starcatch'),
+    ),
     h('div', { className: 'top-bar__end' }, player, signOutButton),
   );
 

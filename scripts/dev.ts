@@ -1,0 +1,104 @@
+/**
+ * `pnpm dev`: the server in watch mode and the Vite dev server side by side, their output prefixed,
+ * both stopped together on Ctrl-C or as soon as one of them exits.
+ *
+ * STARCATCH_SERVER_PORT (default 4000) is where the server listens and where Vite proxies `/api`
+ * and `/socket`; everything after `--` goes to Vite (`pnpm dev -- --port 3000 --host`).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(import.meta.dirname, '..');
+const serverPort = process.env.STARCATCH_SERVER_PORT ?? '4000';
+/** How long a child may take to exit after SIGTERM before it gets SIGKILL. */
+const STOP_TIMEOUT_MS = 5_000;
+/** pino's numeric levels. */
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+const viteBin = resolve(dirname(fileURLToPath(import.meta.resolve('vite/package.json'))), 'bin', 'vite.js');
+const color = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number, text: string): string => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+interface Task {
+  readonly name: string;
+  readonly prefix: string;
+  readonly child: ChildProcess;
+}
+
+const tasks: Task[] = [
+  start('server', 36, [process.execPath, '--watch', 'server/src/main.ts'], { PORT: serverPort }, formatPinoLine),
+  start(
+    'vite',
+    35,
+    [process.execPath, viteBin, ...process.argv.slice(2).filter((arg) => arg !== '--')],
+    { STARCATCH_SERVER_PORT: serverPort },
+    (line) => line,
+  ),
+];
+
+let stopping = false;
+let exitCode = 0;
+
+for (const task of tasks) {
+  task.child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.log(`${task.prefix} exited (${signal ?? `code ${code}`}); stopping the rest`);
+      exitCode = code ?? 1;
+    }
+    stopAll();
+    if (tasks.every((t) => t.child.exitCode !== null || t.child.signalCode !== null)) process.exit(exitCode);
+  });
+}
+
+// Ctrl-C reaches the children too (same process group); stopping them here covers `kill <pid>` as well.
+process.on('SIGINT', stopAll);
+process.on('SIGTERM', stopAll);
+
+function start(
+  name: string,
+  colorCode: number,
+  [command, ...args]: string[],
+  env: Record<string, string>,
+  format: (line: string) => string,
+): Task {
+  const child = spawn(command as string, args, {
+    cwd: root,
+    env: { ...process.env, FORCE_COLOR: color ? '1' : '0', ...env },
+    stdio: ['inherit', 'pipe', 'pipe'],
+  });
+  const prefix = paint(colorCode, `[${name}]`.padEnd(8));
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => console.log(`${prefix} ${format(line)}`));
+  }
+  return { name, prefix, child };
+}
+
+function stopAll(): void {
+  if (stopping) return;
+  stopping = true;
+  for (const { child } of tasks) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS).unref();
+  }
+}
+
+/** The server logs pino JSON; in a terminal "INFO  message key=value" reads better. */
+function formatPinoLine(line: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const { level, msg, time: _time, pid: _pid, hostname: _hostname, ...rest } = entry;
+  const label = LEVELS[Number(level)] ?? String(level);
+  const extra = Object.entries(rest)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ');
+  const levelText = paint(Number(level) >= 50 ? 31 : Number(level) >= 40 ? 33 : 2, label.padEnd(5));
+  return `${levelText} ${String(msg ?? '')}${extra ? paint(2, ` ${extra}`) : ''}`;
+}
