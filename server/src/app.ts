@@ -25,7 +25,19 @@ export interface App {
 
 /** Builds the whole server (API, socket, static client) without listening. */
 export async function buildApp(config: Config): Promise<App> {
-  const http = Fastify({ logger: { level: config.logLevel } });
+  const http = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Socket URLs can carry a session token (`?token=`): never write it to the logs.
+      serializers: {
+        req: (request: { method: string; url: string; ip?: string }) => ({
+          method: request.method,
+          url: request.url.replace(/([?&]token=)[^&]*/g, '$1[redacted]'),
+          remoteAddress: request.ip,
+        }),
+      },
+    },
+  });
   const tokens = new SessionTokens(await resolveSecretKey(config.secretKey, config.dataDir), config.tokenTtlSeconds);
   const storage = await openStorage(config.databaseUrl, config.dataDir);
   let socket: PhoenixSocket<SocketAssigns> | undefined;

@@ -16,6 +16,8 @@ export const ChatEvent = {
 export const LobbyEvent = {
   /** Client push `{name, max_players}` → reply `ok` `{room}`. */
   createRoom: 'room:create',
+  /** Client push `{}` → reply `ok` `{room}`: the fullest open room with a free slot, or a new one. */
+  quickPlay: 'room:quick_play',
   roomCreated: 'room_created',
   roomUpdated: 'room_updated',
   roomClosed: 'room_closed',

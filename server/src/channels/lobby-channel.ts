@@ -1,5 +1,6 @@
 import {
   ChatEvent,
+  DEFAULT_MAX_PLAYERS,
   ErrorCode,
   LobbyEvent,
   PresenceEvent,
@@ -11,6 +12,9 @@ import { RoomRegistry } from '../rooms/room-registry.ts';
 import type { Storage } from '../storage/storage.ts';
 import { ChatJoinParams, channelError, chatHistory, sendChat } from './chat.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
+
+/** The name of a room quick play opens when no room has a free slot. */
+export const QUICK_PLAY_ROOM_NAME = 'Quick play';
 
 export interface LobbyChannelDeps {
   readonly storage: Storage;
@@ -28,6 +32,17 @@ export function createLobbyChannel({
   rooms,
   maxPlayersLimit,
 }: LobbyChannelDeps): ChannelHandler<SocketAssigns> {
+  /** Stores the room before anyone hears of it, so an acknowledged room survives a restart. */
+  async function openRoom(name: string, maxPlayers: number) {
+    const stored = { id: RoomRegistry.newId(), name, maxPlayers };
+    try {
+      await storage.saveRoom(stored);
+    } catch {
+      return error(channelError(ErrorCode.storageFailed, 'The room could not be saved; try again.'));
+    }
+    return ok({ room: rooms.open(stored) });
+  }
+
   return {
     async join(topic, params) {
       const parsed = ChatJoinParams.safeParse(params);
@@ -51,13 +66,11 @@ export function createLobbyChannel({
           const request = (payload ?? {}) as { name?: unknown; max_players?: unknown };
           const room = validateNewRoom(request.name, request.max_players, maxPlayersLimit);
           if (!room.ok) return error(channelError(ErrorCode.invalidRoom, room.message));
-          const stored = { id: RoomRegistry.newId(), name: room.name, maxPlayers: room.maxPlayers };
-          try {
-            await storage.saveRoom(stored);
-          } catch {
-            return error(channelError(ErrorCode.storageFailed, 'The room could not be saved; try again.'));
-          }
-          return ok({ room: rooms.open(stored) });
+          return openRoom(room.name, room.maxPlayers);
+        }
+        case LobbyEvent.quickPlay: {
+          const existing = rooms.pickForQuickPlay(channel.assigns.user.id);
+          return existing ? ok({ room: existing }) : openRoom(QUICK_PLAY_ROOM_NAME, DEFAULT_MAX_PLAYERS);
         }
         default:
           return error(channelError(ErrorCode.invalidRequest, `unknown event "${event}"`));

@@ -16,6 +16,15 @@ export function registerSessionRoutes(app: FastifyInstance, tokens: SessionToken
     await storage.saveUser(user);
     return reply.code(201).send({ token: tokens.sign(user), user });
   });
+
+  // Lets a client tell a refused token from a server that is down: the socket upgrade cannot say.
+  app.get('/api/v1/session', async (request, reply) => {
+    const header = request.headers.authorization ?? '';
+    const claims = tokens.verify(header.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined);
+    if (!claims)
+      return sendApiError(reply, 401, ErrorCode.unauthorized, 'The session token is missing, invalid or expired.');
+    return { user: claims.user };
+  });
 }
 
 function colorFor(id: string): string {

@@ -101,6 +101,16 @@ export class RoomRegistry {
     return this.#rooms.get(id)?.summary();
   }
 
+  /** Quick play: the open room with the most players that still has a slot for this user, if any. */
+  pickForQuickPlay(userId: string): RoomSummary | undefined {
+    let best: Room | undefined;
+    for (const room of this.#rooms.values()) {
+      if (this.refusal(room.id, userId)) continue;
+      if (!best || room.members.size > best.members.size) best = room;
+    }
+    return best?.summary();
+  }
+
   /** Why this user could not enter the room now, or null if they could. No side effects. */
   refusal(roomId: string, userId: string): AdmitRefusal | null {
     const room = this.#rooms.get(roomId);

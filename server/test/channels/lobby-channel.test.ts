@@ -111,4 +111,16 @@ describe('lobby channel', () => {
     }
     expect(game.rooms.list()).toEqual([]);
   });
+
+  it('quick play picks the fullest room with a free slot, else opens a new one', async () => {
+    const client = connectTestClient(game.socket, { user: ada });
+    await client.subscribeAndJoin('lobby');
+    const first = (await client.assertReply(client.push('lobby', 'room:quick_play'), 'ok')) as { room: RoomSummary };
+    expect(first.room).toMatchObject({ name: 'Quick play', max_players: 8, players: 0 });
+    const member = connectTestClient(game.socket, { user: bo });
+    await member.subscribeAndJoin(`room:${first.room.id}`);
+    const second = (await client.assertReply(client.push('lobby', 'room:quick_play'), 'ok')) as { room: RoomSummary };
+    expect(second.room.id).toBe(first.room.id);
+    expect(game.rooms.list()).toHaveLength(1);
+  });
 });
