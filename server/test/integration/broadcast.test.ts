@@ -1,20 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ProtocolTestServer, startProtocolTestServer, VALID_TOKEN } from '../support/protocol-test-server.ts';
-import { type Channel, ClientSockets, join, push, recordEvents, recordMessages } from './phoenix-client.ts';
+import { describe, expect, it } from 'vitest';
+import { type Channel, join, push, recordEvents, recordMessages } from './phoenix-client.ts';
+import { useProbeServer } from './probe-server.ts';
 import { waitFor } from './wait-for.ts';
 
-let server: ProtocolTestServer;
-const clients = new ClientSockets();
-
-beforeAll(async () => {
-  server = await startProtocolTestServer();
-});
-afterEach(() => clients.disconnectAll());
-afterAll(() => server.close());
+const probe = useProbeServer();
+const { openSocket } = probe;
 
 /** A user's socket joined to `topic`. */
 async function joinAs(user: string, topic: string): Promise<Channel> {
-  const socket = await clients.open(server.socketUrl, { params: { token: VALID_TOKEN, user } });
+  const socket = await openSocket(user);
   const channel = socket.channel(topic);
   await join(channel);
   return channel;
@@ -75,7 +69,7 @@ describe('phoenix.js with broadcast and broadcastFrom', () => {
   it('sends broadcasts with a null join_ref and null ref', async () => {
     const sender = await joinAs('hal', 'room:frames');
     const listener = await joinAs('ivy', 'room:frames');
-    const socket = await clients.open(server.socketUrl, { params: { token: VALID_TOKEN, user: 'jay' } });
+    const socket = await openSocket('jay');
     const watcher = socket.channel('room:frames');
     await join(watcher);
     const messages = recordMessages(socket);

@@ -1,37 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ProtocolTestServer,
-  startProtocolTestServer,
-  terminations,
-  VALID_TOKEN,
-} from '../support/protocol-test-server.ts';
-import {
-  ClientSockets,
-  FAST_TIMERS,
-  join,
-  outcome,
-  push,
-  recordMessages,
-  rejoined,
-  type Socket,
-} from './phoenix-client.ts';
+import { describe, expect, it } from 'vitest';
+import { terminations } from '../support/protocol-test-server.ts';
+import { FAST_TIMERS, join, outcome, push, recordMessages, rejoined } from './phoenix-client.ts';
+import { useProbeServer } from './probe-server.ts';
 import { QUIET_WINDOW_MS, sleep, waitFor } from './wait-for.ts';
 
 /** The `crash` push never gets a reply (the channel dies), so its timeout is kept short. */
 const CRASH_PUSH_TIMEOUT_MS = 200;
 
-let server: ProtocolTestServer;
-const clients = new ClientSockets();
-
-beforeAll(async () => {
-  server = await startProtocolTestServer();
-});
-afterEach(() => clients.disconnectAll());
-afterAll(() => server.close());
-
-function openSocket(user: string): Promise<Socket> {
-  return clients.open(server.socketUrl, { params: { token: VALID_TOKEN, user } });
-}
+const probe = useProbeServer();
+const { openSocket } = probe;
 
 function terminationsOf(topic: string): string[] {
   return terminations.filter((entry) => entry.topic === topic).map((entry) => entry.reason);

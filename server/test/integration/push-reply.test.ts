@@ -1,32 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ProtocolTestServer, startProtocolTestServer, VALID_TOKEN } from '../support/protocol-test-server.ts';
-import {
-  bytesOf,
-  ClientSockets,
-  join,
-  outcome,
-  push,
-  recordEvents,
-  recordMessages,
-  type Socket,
-} from './phoenix-client.ts';
+import { describe, expect, it } from 'vitest';
+import { bytesOf, join, outcome, push, recordEvents, recordMessages } from './phoenix-client.ts';
+import { useProbeServer } from './probe-server.ts';
 import { QUIET_WINDOW_MS, sleep, waitFor } from './wait-for.ts';
 
 /** A push timeout far below the 10 s default, for the `noreply` path. */
 const SHORT_PUSH_TIMEOUT_MS = 100;
 
-let server: ProtocolTestServer;
-const clients = new ClientSockets();
-
-beforeAll(async () => {
-  server = await startProtocolTestServer();
-});
-afterEach(() => clients.disconnectAll());
-afterAll(() => server.close());
-
-function openSocket(user: string): Promise<Socket> {
-  return clients.open(server.socketUrl, { params: { token: VALID_TOKEN, user } });
-}
+const probe = useProbeServer();
+const { openSocket } = probe;
 
 describe('phoenix.js join and push against the server', () => {
   it('joins with the reply map the channel returned, under join_ref == ref', async () => {
