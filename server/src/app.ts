@@ -12,6 +12,8 @@ import { registerRoomRoutes } from './http/room-routes.ts';
 import { registerSessionRoutes } from './http/session-routes.ts';
 import { type PhoenixSocket, webSocketTransport } from './phoenix/index.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
+import { WebRtcSignaling } from './rtc/webrtc-signaling.ts';
+import { weriftPeerFactory } from './rtc/werift-peer.ts';
 import { openStorage } from './storage/open-storage.ts';
 import type { Storage } from './storage/storage.ts';
 
@@ -21,6 +23,7 @@ export interface App {
   readonly tokens: SessionTokens;
   readonly storage: Storage;
   readonly rooms: RoomRegistry;
+  readonly webrtc: WebRtcSignaling;
 }
 
 /** Builds the whole server (API, socket, static client) without listening. */
@@ -57,6 +60,16 @@ export async function buildApp(config: Config): Promise<App> {
       },
     },
   });
+  const webrtc = new WebRtcSignaling({
+    createPeer: weriftPeerFactory({
+      iceServers: config.iceServers,
+      portRange: config.rtcPortRange,
+      hostAddresses: config.rtcHostAddresses,
+    }),
+    signalingLimit: config.rtcSignalingLimit,
+    iceLimit: config.rtcIceLimit,
+    logger: http.log,
+  });
   socket = createUserSocket({
     tokens,
     storage,
@@ -64,6 +77,7 @@ export async function buildApp(config: Config): Promise<App> {
     maxPlayersLimit: config.maxPlayersLimit,
     maxChannels: config.socketMaxChannels,
     logger: http.log,
+    webrtc,
   });
 
   // Rooms survive a restart, so tabs that were in one rejoin it when they reconnect.
@@ -82,15 +96,18 @@ export async function buildApp(config: Config): Promise<App> {
     status: 'ok',
     storage: storage.engine,
     connections: socket?.connectionCount,
+    peers: webrtc.peers.size,
   }));
   // Sockets drain first (the transport's preClose), then storage closes: acknowledged writes are on disk.
   http.addHook('onClose', async () => {
+    // Closing the sockets closed their peers; this catches any still negotiating.
+    webrtc.peers.closeAll();
     rooms.dispose();
     await storage.close();
   });
 
   if (config.clientDist) await serveClient(http, resolve(config.clientDist));
-  return { http, socket, tokens, storage, rooms };
+  return { http, socket, tokens, storage, rooms, webrtc };
 }
 
 async function serveClient(http: FastifyInstance, root: string): Promise<void> {

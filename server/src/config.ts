@@ -1,4 +1,29 @@
 import { z } from 'zod';
+import type { RateLimitOptions } from './limits/keyed-rate-limit.ts';
+import type { IceServer } from './rtc/rtc-peer.ts';
+
+const IceServerSchema = z.object({
+  urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+/** A JSON array of `RTCIceServer`s, e.g. `[{"urls":"stun:stun.example.org:3478"}]`. */
+const IceServers = z
+  .string()
+  .transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: 'must be a JSON array of {urls, username?, credential?}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(IceServerSchema));
+
+const Port = z.coerce.number().int().min(1).max(65_535);
+const PerMinute = z.coerce.number().positive();
+const Burst = z.coerce.number().int().positive();
 
 /** Server settings from the environment, each with its default; validated once at start. */
 const Environment = z.object({
@@ -32,6 +57,46 @@ const Environment = z.object({
   /** The built client to serve; unset serves nothing (use the Vite dev server). */
   CLIENT_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** STUN/TURN servers for the server's WebRTC peers; empty: none (local play needs none). */
+  ICE_SERVERS: IceServers.default([]),
+  /** UDP ports for WebRTC (both or neither, MIN < MAX); unset: any free port. Two per peer. */
+  RTC_PORT_MIN: Port.optional(),
+  RTC_PORT_MAX: Port.optional(),
+  /**
+   * Comma-separated IPv4 addresses offered as host candidates besides the machine's non-loopback
+   * interfaces: loopback for local play and tests, or the public address behind NAT.
+   */
+  RTC_HOST_ADDRESSES: z
+    .string()
+    .default('127.0.0.1')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((address) => address.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.ipv4())),
+  /** Per user: `webrtc:offer` + `webrtc:close` at once, and per minute after that. */
+  RTC_SIGNALING_BURST: Burst.default(10),
+  RTC_SIGNALING_PER_MINUTE: PerMinute.default(30),
+  /** Per user: client `webrtc:ice` at once, and per minute after that (a negotiation sends ~2-20). */
+  RTC_ICE_BURST: Burst.default(60),
+  RTC_ICE_PER_MINUTE: PerMinute.default(240),
+  /** Per user and budget: refused messages tolerated per minute before the peer is closed. */
+  RTC_ABUSE_STRIKES_PER_MINUTE: Burst.default(20),
+});
+
+/** Rules across variables. */
+const CheckedEnvironment = Environment.superRefine((e, context) => {
+  if ((e.RTC_PORT_MIN === undefined) !== (e.RTC_PORT_MAX === undefined)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['RTC_PORT_MIN'],
+      message: 'set both RTC_PORT_MIN and RTC_PORT_MAX, or neither',
+    });
+  } else if (e.RTC_PORT_MIN !== undefined && e.RTC_PORT_MAX !== undefined && e.RTC_PORT_MIN >= e.RTC_PORT_MAX) {
+    context.addIssue({ code: 'custom', path: ['RTC_PORT_MIN'], message: 'RTC_PORT_MIN must be below RTC_PORT_MAX' });
+  }
 });
 
 export interface Config {
@@ -49,6 +114,11 @@ export interface Config {
   readonly socketMaxChannels: number;
   readonly clientDist: string | undefined;
   readonly logLevel: string;
+  readonly iceServers: readonly IceServer[];
+  readonly rtcPortRange: readonly [number, number] | undefined;
+  readonly rtcHostAddresses: readonly string[];
+  readonly rtcSignalingLimit: RateLimitOptions;
+  readonly rtcIceLimit: RateLimitOptions;
 }
 
 export class ConfigError extends Error {
@@ -57,7 +127,7 @@ export class ConfigError extends Error {
 
 /** Reads the environment; throws `ConfigError` listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Environment.safeParse(env);
+  const parsed = CheckedEnvironment.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
@@ -81,5 +151,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketMaxChannels: e.SOCKET_MAX_CHANNELS,
     clientDist: e.CLIENT_DIST,
     logLevel: e.LOG_LEVEL,
+    iceServers: e.ICE_SERVERS,
+    rtcPortRange:
+      e.RTC_PORT_MIN !== undefined && e.RTC_PORT_MAX !== undefined ? [e.RTC_PORT_MIN, e.RTC_PORT_MAX] : undefined,
+    rtcHostAddresses: e.RTC_HOST_ADDRESSES,
+    rtcSignalingLimit: {
+      burst: e.RTC_SIGNALING_BURST,
+      perMinute: e.RTC_SIGNALING_PER_MINUTE,
+      strikesPerMinute: e.RTC_ABUSE_STRIKES_PER_MINUTE,
+    },
+    rtcIceLimit: {
+      burst: e.RTC_ICE_BURST,
+      perMinute: e.RTC_ICE_PER_MINUTE,
+      strikesPerMinute: e.RTC_ABUSE_STRIKES_PER_MINUTE,
+    },
   };
 }

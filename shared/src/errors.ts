@@ -11,6 +11,14 @@ export const ErrorCode = {
   roomClosed: 'room_closed',
   storageFailed: 'storage_failed',
   rateLimited: 'rate_limited',
+  /** `webrtc:ice` with no offer on this channel yet (or after `webrtc:close`). */
+  noWebRtcSession: 'no_webrtc_session',
+  /** A `webrtc:offer` that is malformed or that the server's WebRTC engine refused. */
+  invalidSdp: 'invalid_sdp',
+  /** A `webrtc:ice` that is malformed or that the server's WebRTC engine refused. */
+  invalidCandidate: 'invalid_candidate',
+  /** The server could not start a WebRTC peer (see its log); the client stays on the WebSocket. */
+  webrtcUnavailable: 'webrtc_unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -6,3 +6,4 @@ export * from './game/index.ts';
 export * from './room.ts';
 export * from './topics.ts';
 export * from './user.ts';
+export * from './webrtc.ts';

@@ -2,11 +2,12 @@ import { Topic, TopicPattern } from '@starcatch/shared';
 import type { SessionTokens } from '../auth/session-token.ts';
 import { type Logger, PhoenixSocket } from '../phoenix/index.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
+import type { WebRtcSignaling } from '../rtc/webrtc-signaling.ts';
 import type { Storage } from '../storage/storage.ts';
 import { createLobbyChannel } from './lobby-channel.ts';
 import { createRoomChannel } from './room-channel.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
-import { userChannel } from './user-channel.ts';
+import { createUserChannel } from './user-channel.ts';
 
 export interface UserSocketOptions {
   readonly tokens: SessionTokens;
@@ -15,6 +16,7 @@ export interface UserSocketOptions {
   readonly maxPlayersLimit: number;
   readonly maxChannels: number;
   readonly logger: Logger;
+  readonly webrtc: WebRtcSignaling;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface UserSocketOptions {
  * before the upgrade; a bad or expired one is refused with HTTP 403.
  */
 export function createUserSocket(options: UserSocketOptions): PhoenixSocket<SocketAssigns> {
-  const { tokens, storage, rooms, maxPlayersLimit, maxChannels, logger } = options;
+  const { tokens, storage, rooms, maxPlayersLimit, maxChannels, logger, webrtc } = options;
   return new PhoenixSocket<SocketAssigns>({
     connect({ params, authToken }) {
       const claims = tokens.verify(authToken ?? params.token);
@@ -32,7 +34,7 @@ export function createUserSocket(options: UserSocketOptions): PhoenixSocket<Sock
     channels: {
       [Topic.lobby]: createLobbyChannel({ storage, rooms, maxPlayersLimit }),
       [TopicPattern.room]: createRoomChannel({ storage, rooms }),
-      [TopicPattern.user]: userChannel,
+      [TopicPattern.user]: createUserChannel({ webrtc }),
     },
     maxChannels,
     logger,

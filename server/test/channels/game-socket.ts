@@ -5,6 +5,8 @@ import type { SocketAssigns } from '../../src/channels/socket-assigns.ts';
 import { createUserSocket } from '../../src/channels/user-socket.ts';
 import type { PhoenixSocket } from '../../src/phoenix/index.ts';
 import { RoomRegistry } from '../../src/rooms/room-registry.ts';
+import { WebRtcSignaling } from '../../src/rtc/webrtc-signaling.ts';
+import { weriftPeerFactory } from '../../src/rtc/werift-peer.ts';
 import { SqliteDatabase } from '../../src/storage/sqlite-database.ts';
 import { Storage } from '../../src/storage/storage.ts';
 
@@ -33,6 +35,12 @@ export async function gameSocket(options: { emptyRoomTimeoutMs?: number } = {}):
     maxPlayersLimit: 16,
     maxChannels: 10,
     logger: console,
+    webrtc: new WebRtcSignaling({
+      createPeer: weriftPeerFactory({ iceServers: [], portRange: undefined, hostAddresses: ['127.0.0.1'] }),
+      signalingLimit: { burst: 10, perMinute: 30, strikesPerMinute: 20 },
+      iceLimit: { burst: 60, perMinute: 240, strikesPerMinute: 20 },
+      logger: console,
+    }),
   });
   return { socket, rooms, storage };
 }

@@ -1,0 +1,67 @@
+import { type Clock, TokenBucket } from './token-bucket.ts';
+
+export interface RateLimitOptions {
+  /** Actions allowed at once. */
+  readonly burst: number;
+  /** Sustained actions per minute. */
+  readonly perMinute: number;
+  /**
+   * Refused actions tolerated per minute (also the burst of refusals) before the verdict becomes
+   * `abusive`: a client that backs off after `limited` never gets there.
+   */
+  readonly strikesPerMinute: number;
+}
+
+/** `limited`: drop this one and say why. `abusive`: the sender ignores `limited`; cut it off. */
+export type RateVerdict = 'allowed' | 'limited' | 'abusive';
+
+/** Forgotten buckets are looked for at most this often: full ones hold no state worth keeping. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+interface Budget {
+  readonly actions: TokenBucket;
+  readonly strikes: TokenBucket;
+}
+
+/** One budget per key (a user id), with a second bucket that counts refusals. */
+export class KeyedRateLimit {
+  readonly #options: RateLimitOptions;
+  readonly #now: Clock;
+  readonly #budgets = new Map<string, Budget>();
+  #sweptAt: number;
+
+  constructor(options: RateLimitOptions, now: Clock = Date.now) {
+    this.#options = options;
+    this.#now = now;
+    this.#sweptAt = now();
+  }
+
+  check(key: string): RateVerdict {
+    this.#sweep();
+    let budget = this.#budgets.get(key);
+    if (!budget) {
+      const { burst, perMinute, strikesPerMinute } = this.#options;
+      budget = {
+        actions: new TokenBucket(burst, perMinute, this.#now),
+        strikes: new TokenBucket(strikesPerMinute, strikesPerMinute, this.#now),
+      };
+      this.#budgets.set(key, budget);
+    }
+    if (budget.actions.take()) return 'allowed';
+    return budget.strikes.take() ? 'limited' : 'abusive';
+  }
+
+  /** Keys currently tracked (for tests and metrics). */
+  get size(): number {
+    return this.#budgets.size;
+  }
+
+  #sweep(): void {
+    const now = this.#now();
+    if (now - this.#sweptAt < SWEEP_INTERVAL_MS) return;
+    this.#sweptAt = now;
+    for (const [key, budget] of this.#budgets) {
+      if (budget.actions.full && budget.strikes.full) this.#budgets.delete(key);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { KeyedRateLimit, type RateLimitOptions } from '../limits/keyed-rate-limit.ts';
+import type { Clock } from '../limits/token-bucket.ts';
+import type { Logger } from '../phoenix/index.ts';
+import { PeerRegistry } from './peer-registry.ts';
+import type { RtcPeerFactory } from './rtc-peer.ts';
+import { SignalingSession } from './signaling-session.ts';
+
+export interface WebRtcSignalingOptions {
+  readonly createPeer: RtcPeerFactory;
+  /** Per user: `webrtc:offer` and `webrtc:close`. */
+  readonly signalingLimit: RateLimitOptions;
+  /** Per user: client `webrtc:ice`. */
+  readonly iceLimit: RateLimitOptions;
+  readonly logger: Logger;
+  readonly now?: Clock;
+}
+
+/** The server's WebRTC signaling: the per-user budgets, the live peers, one session per user channel. */
+export class WebRtcSignaling {
+  readonly peers = new PeerRegistry();
+  readonly #options: WebRtcSignalingOptions;
+  readonly #signalingLimit: KeyedRateLimit;
+  readonly #iceLimit: KeyedRateLimit;
+
+  constructor(options: WebRtcSignalingOptions) {
+    this.#options = options;
+    this.#signalingLimit = new KeyedRateLimit(options.signalingLimit, options.now);
+    this.#iceLimit = new KeyedRateLimit(options.iceLimit, options.now);
+  }
+
+  /** A session for one joined `user:<id>` channel; `push` sends to that channel's client. */
+  openSession(userId: string, push: (event: string, payload: object) => void): SignalingSession {
+    return new SignalingSession({
+      userId,
+      push,
+      createPeer: this.#options.createPeer,
+      registry: this.peers,
+      signalingLimit: this.#signalingLimit,
+      iceLimit: this.#iceLimit,
+      logger: this.#options.logger,
+    });
+  }
+}

@@ -1,0 +1,68 @@
+import type { ErrorCode } from './errors.ts';
+
+/**
+ * WebRTC signaling on `user:<id>` and the two DataChannels. The browser is the offerer and
+ * creates both channels before its offer; the server answers and never opens a channel itself.
+ */
+export const WebRtcEvent = {
+  /** Client push `{sdp, type: 'offer'}` → reply `ok {}`, then server push `webrtc:answer`. */
+  offer: 'webrtc:offer',
+  /** Server push `{sdp, type: 'answer'}`; always before any server `webrtc:ice`. */
+  answer: 'webrtc:answer',
+  /** Both ways: one trickled candidate. Client pushes get `ok {}` or an error reply. */
+  ice: 'webrtc:ice',
+  /** Server push `{state, reason?}` on every connection state change of the current peer. */
+  state: 'webrtc:state',
+  /** Client push `{}` → the server closes the peer (if any) and replies `ok {}`. */
+  close: 'webrtc:close',
+} as const;
+
+/** DataChannel labels. */
+export const DataChannelLabel = {
+  /** Reliable and ordered: what must not be lost (stars, scores, rounds). */
+  events: 'events',
+  /** Unordered, no retransmits: inputs and snapshots, each self-contained and sequence-numbered. */
+  state: 'state',
+} as const;
+export type DataChannelLabel = (typeof DataChannelLabel)[keyof typeof DataChannelLabel];
+
+export interface DataChannelOptions {
+  readonly ordered: boolean;
+  readonly maxRetransmits?: number;
+}
+
+/** What the browser passes to `createDataChannel(label, options)` for each label. */
+export const DATA_CHANNEL_OPTIONS: Readonly<Record<DataChannelLabel, DataChannelOptions>> = {
+  events: { ordered: true },
+  state: { ordered: false, maxRetransmits: 0 },
+};
+
+export interface SessionDescriptionPayload<Type extends 'offer' | 'answer'> {
+  readonly sdp: string;
+  readonly type: Type;
+}
+export type WebRtcOffer = SessionDescriptionPayload<'offer'>;
+export type WebRtcAnswer = SessionDescriptionPayload<'answer'>;
+
+/**
+ * `RTCIceCandidate.toJSON()`. `candidate: ""` is end-of-candidates. A client candidate needs
+ * `sdpMid` or `sdpMLineIndex`; the server fills in both.
+ */
+export interface IceCandidatePayload {
+  readonly candidate: string;
+  readonly sdpMid?: string | null;
+  readonly sdpMLineIndex?: number | null;
+  readonly usernameFragment?: string | null;
+}
+
+/** `RTCPeerConnection.connectionState` values. */
+export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+
+/**
+ * `reason` is set when the server closed the peer on its own (`rate_limited`). A `failed` peer is
+ * closed too, with no further push: the client falls back to the WebSocket and may offer again.
+ */
+export interface WebRtcStatePayload {
+  readonly state: PeerConnectionState;
+  readonly reason?: ErrorCode;
+}
