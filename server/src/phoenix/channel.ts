@@ -43,6 +43,8 @@ export interface ChannelPresence {
 export interface ChannelContext<Assigns extends object> {
   readonly topic: string;
   readonly joinRef: string;
+  /** The socket this channel belongs to; unique per connection, so it tells one user's tabs apart. */
+  readonly connectionId: string;
   /** A copy of the socket's assigns for this channel; handlers may add their own fields. */
   readonly assigns: Assigns;
   /** Whether this socket's serializer can carry binary payloads (V2 yes, V1 no). */

@@ -17,6 +17,8 @@ import type { Serializer } from './serializers/serializer.ts';
 
 /** What a channel needs from the socket connection that owns it. */
 export interface ChannelHost {
+  /** The connection's id: tells apart the sockets (tabs) of one user. */
+  readonly id: string;
   readonly serializer: Serializer;
   readonly pubsub: PubSub;
   readonly presence: PresenceTracker;
@@ -74,6 +76,10 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
       untrack: (key) => tracker.untrack(id, topic, key),
       list: () => tracker.list(topic),
     };
+  }
+
+  get connectionId(): string {
+    return this.#host.id;
   }
 
   get supportsBinary(): boolean {
