@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { E2E_ENV } from './support/env.ts';
+import { E2E_ENV, E2E_SERVER_ENV } from './support/env.ts';
 import { CLIENT_DIST, startServer } from './support/server-process.ts';
 
 /**
@@ -14,7 +14,7 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(`No built client in ${CLIENT_DIST}. Run \`pnpm build\` first (\`pnpm test\` does).`);
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'starcatch-e2e-'));
-  const server = await startServer({ dataDir });
+  const server = await startServer({ dataDir, env: E2E_SERVER_ENV });
   // Workers start after global setup and inherit these.
   process.env[E2E_ENV.baseUrl] = server.baseUrl;
   process.env[E2E_ENV.serverPid] = String(server.pid);

@@ -1,5 +1,6 @@
-import { validateNickname } from '@starcatch/shared';
-import { ApiRequestError, type Fetch, isServerUp, requestSession } from './net/session-api.ts';
+import { type ChatMessage, type RoomSummary, validateNickname } from '@starcatch/shared';
+import { ChannelRequestError } from './net/channel-request-error.ts';
+import { ApiRequestError, checkSession, type Fetch, requestSession } from './net/session-api.ts';
 import { SessionConnection } from './net/session-connection.ts';
 import { DEFAULT_NET_TIMING, type NetTiming } from './net/timing.ts';
 import type { KeyValueStorage } from './state/session-persistence.ts';
@@ -15,14 +16,33 @@ export interface AppEnvironment {
   /** The Phoenix socket endpoint: `/socket` on the page's origin, or a full `ws://` URL. */
   readonly socketEndpoint: string;
   readonly timing?: Partial<NetTiming>;
+  /** Epoch milliseconds, sub-millisecond where the platform allows; stamps chat arrivals. */
+  readonly now?: () => number;
 }
 
-/** What the player can do. The UI and `window.__starcatch.actions` call the same functions. */
+/**
+ * What the player can do. The UI and `window.__starcatch.actions` call the same functions; every
+ * rejection carries a message fit to show the player (`ChannelRequestError` says the reason too).
+ */
 export interface Actions {
-  /** Signs in as a new guest and joins the lobby; rejects with a message fit to show the player. */
+  /** Signs in as a new guest and joins the lobby. */
   signIn(nickname: string): Promise<void>;
   /** Leaves everything and forgets the token; the nickname stays for next time. */
   signOut(): Promise<void>;
+  /** Opens a room and enters it; resolves with the room once joined. */
+  createRoom(name: string, maxPlayers: number): Promise<RoomSummary>;
+  /** Enters the fullest room with a free slot, or a new one; resolves with it once joined. */
+  quickPlay(): Promise<RoomSummary>;
+  /** Enters a room (leaving the current one); resolves once joined, rejects with the server's reason. */
+  joinRoom(id: string): Promise<RoomSummary>;
+  /** Leaves the current room, if any, for the lobby. */
+  leaveRoom(): Promise<void>;
+  /** Chat to the room the player is in, else to the lobby; resolves with the stored message. */
+  sendChat(text: string): Promise<ChatMessage>;
+  /** Sends a failed message again. */
+  retryChat(localId: string): Promise<ChatMessage>;
+  /** Drops a failed message. */
+  discardChat(localId: string): Promise<void>;
 }
 
 export interface App {
@@ -39,19 +59,22 @@ export function createApp(env: AppEnvironment): App {
   const stores = createStores(env.storage);
   const timing: NetTiming = { ...DEFAULT_NET_TIMING, ...env.timing };
   const apiBaseUrl = env.apiBaseUrl ?? '';
+  const now = env.now ?? (() => performance.timeOrigin + performance.now());
   let connection: SessionConnection | null = null;
   /** Bumped by every sign-in and sign-out, so a slow sign-in cannot overwrite a newer one. */
   let generation = 0;
 
-  function connect(token: string): SessionConnection {
+  function connect(token: string, userId: string): SessionConnection {
     connection?.close();
     const current = new SessionConnection({
       endpoint: env.socketEndpoint,
       token,
-      net: stores.net,
-      lobby: stores.lobby,
+      userId,
+      stores,
       timing,
-      probeServer: () => isServerUp(env.fetch, { baseUrl: apiBaseUrl, timeoutMs: timing.healthProbeTimeoutMs }),
+      now,
+      checkSession: () =>
+        checkSession(env.fetch, token, { baseUrl: apiBaseUrl, timeoutMs: timing.sessionCheckTimeoutMs }),
       onRefused: () => {
         if (connection !== current) return;
         connection = null;
@@ -68,6 +91,16 @@ export function createApp(env: AppEnvironment): App {
     connection = null;
   }
 
+  function connected(): SessionConnection {
+    if (connection === null) throw new ChannelRequestError('closed', 'Sign in first.');
+    return connection;
+  }
+
+  async function enter(roomId: string): Promise<RoomSummary> {
+    const { room } = await connected().joinRoom(roomId);
+    return room;
+  }
+
   const actions: Actions = {
     async signIn(nickname) {
       const checked = validateNickname(nickname);
@@ -78,15 +111,47 @@ export function createApp(env: AppEnvironment): App {
         timeoutMs: timing.signInTimeoutMs,
       });
       if (attempt !== generation) throw new Error('A newer sign-in or sign-out replaced this one.');
-      disconnect();
+      // Connected before the session store says so: its subscribers (the router following a room
+      // link) may call actions right away.
+      const current = connect(grant.token, grant.user.id);
       stores.session.setState({ nickname: grant.user.nickname, token: grant.token, user: grant.user, notice: null });
-      await connect(grant.token).ready;
+      await current.ready;
     },
 
     async signOut() {
       generation++;
       disconnect();
       stores.session.setState({ token: null, user: null, notice: null });
+    },
+
+    async createRoom(name, maxPlayers) {
+      const room = await connected().createRoom(name, maxPlayers);
+      return enter(room.id);
+    },
+
+    async quickPlay() {
+      const room = await connected().quickPlay();
+      return enter(room.id);
+    },
+
+    async joinRoom(id) {
+      return enter(id);
+    },
+
+    async leaveRoom() {
+      connection?.leaveRoom();
+    },
+
+    async sendChat(text) {
+      return connected().sendChat(text);
+    },
+
+    async retryChat(localId) {
+      return connected().retryChat(localId);
+    },
+
+    async discardChat(localId) {
+      connection?.discardChat(localId);
     },
   };
 
@@ -95,7 +160,7 @@ export function createApp(env: AppEnvironment): App {
     actions,
     resume() {
       const session = stores.session.getState();
-      if (isSignedIn(session) && connection === null) connect(session.token);
+      if (isSignedIn(session) && connection === null) connect(session.token, session.user.id);
     },
   };
 }

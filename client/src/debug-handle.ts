@@ -1,5 +1,5 @@
 import type { App } from './app.ts';
-import { type DebugHandle, takeSnapshot } from './debug-snapshot.ts';
+import { type DebugActions, type DebugHandle, takeSnapshot } from './debug-snapshot.ts';
 
 /**
  * Whether to expose `window.__starcatch`: always outside production builds (`vite` dev server,
@@ -9,14 +9,46 @@ export function wantsDebugHandle(mode: string, search: string): boolean {
   return mode !== 'production' || new URLSearchParams(search).get('debug') === '1';
 }
 
-/** Puts the debug handle on `target` (the window). Actions are the ones the UI calls. */
+/**
+ * Puts the debug handle on `target` (the window).
+ *
+ * `state()` is a deeply frozen plain copy (no token in it):
+ * - `session`: `{signedIn, nickname, user: {id, nickname, color} | null, notice}`.
+ * - `lobby`: `{status: 'idle' | 'joining' | 'joined', online, rooms}`. `online` has one entry per
+ *   user (`{id, nickname, color, tabs, onlineSince}`), sorted by nickname; `rooms` are the open
+ *   rooms `{id, name, max_players, players, state}` in the order they opened.
+ * - `room`: null outside a room (and during the first join), else the room `{id, name, max_players,
+ *   players, state}` plus `status: 'joined' | 'rejoining'`, `slot` and `members` (one
+ *   `{id, nickname, color, tabs}` per player, sorted by nickname).
+ * - `chat`: `lobby` and `room` are the stored messages of each chat, `{id, user_id, nickname,
+ *   body, inserted_at, receivedAt}`, one per id, ascending; `receivedAt` is the epoch time in ms
+ *   (`performance.timeOrigin + performance.now()`) the message first reached this tab. `pending`
+ *   holds the messages sent from this tab without an `ok` yet: `{localId, scope: 'lobby' | 'room',
+ *   body, status: 'sending' | 'failed', error, maybeDelivered, afterId, sentAt}`.
+ * - `net`: `{status: 'idle' | 'connecting' | 'open' | 'reconnecting'}`.
+ *
+ * `actions` are the functions the UI calls, all returning promises: `signIn(nickname)`,
+ * `signOut()`, `createRoom(name, maxPlayers)` (creates and enters; resolves with the room),
+ * `quickPlay()`, `joinRoom(id)` (resolves once joined, rejects with the reason), `leaveRoom()`,
+ * `sendChat(text)` (to the room when in one, else the lobby; resolves with the stored message),
+ * `retryChat(localId)` and `discardChat(localId)` for failed messages.
+ */
 export function installDebugHandle(target: Window, app: App): DebugHandle {
+  const { actions } = app;
+  const exposed: DebugActions = {
+    signIn: (nickname) => actions.signIn(nickname),
+    signOut: () => actions.signOut(),
+    createRoom: (name, maxPlayers) => actions.createRoom(name, maxPlayers),
+    quickPlay: () => actions.quickPlay(),
+    joinRoom: (id) => actions.joinRoom(id),
+    leaveRoom: () => actions.leaveRoom(),
+    sendChat: (text) => actions.sendChat(text),
+    retryChat: (localId) => actions.retryChat(localId),
+    discardChat: (localId) => actions.discardChat(localId),
+  };
   const handle: DebugHandle = Object.freeze({
     state: () => takeSnapshot(app.stores),
-    actions: Object.freeze({
-      signIn: (nickname: string) => app.actions.signIn(nickname),
-      signOut: () => app.actions.signOut(),
-    }),
+    actions: Object.freeze(exposed),
   });
   Object.defineProperty(target, '__starcatch', { value: handle, configurable: true });
   return handle;

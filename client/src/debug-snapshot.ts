@@ -1,13 +1,33 @@
-import type { User } from '@starcatch/shared';
+import type { ChatMessage, RoomSummary, User } from '@starcatch/shared';
+import type { ChatEntry } from './state/chat-log.ts';
 import type { LobbyState } from './state/lobby-store.ts';
 import type { SocketStatus } from './state/net-store.ts';
+import type { PendingChat } from './state/pending-chat.ts';
+import type { RoomMember } from './state/room-members.ts';
+import { currentRoom } from './state/room-store.ts';
 import { isSignedIn } from './state/session-store.ts';
 import type { Stores } from './state/stores.ts';
 
+/** The room the player is in, as `state().room` shows it. */
+export interface RoomSnapshot extends RoomSummary {
+  /** `rejoining` while the socket is down and phoenix.js is getting the room back. */
+  readonly status: 'joined' | 'rejoining';
+  readonly slot: number;
+  /** One entry per player, however many of their tabs are in the room. */
+  readonly members: readonly RoomMember[];
+}
+
+/** Both chats and the unconfirmed messages; see `debug-handle.ts` for the meaning of each field. */
+export interface ChatSnapshot {
+  readonly lobby: readonly ChatEntry[];
+  readonly room: readonly ChatEntry[];
+  readonly pending: readonly PendingChat[];
+}
+
 /**
- * A plain, deeply frozen copy of the client's state for tests and the console. Only what exists
- * today; `room`, `chat` and `game` join it with their features. The token is left out on purpose:
- * a snapshot pasted into a bug report must not carry a credential.
+ * A plain, deeply frozen copy of the client's state for tests and the console. The token is left
+ * out on purpose: a snapshot pasted into a bug report must not carry a credential. `game` joins it
+ * with the game.
  */
 export interface DebugSnapshot {
   readonly session: {
@@ -17,6 +37,9 @@ export interface DebugSnapshot {
     readonly notice: string | null;
   };
   readonly lobby: LobbyState;
+  /** Null outside a room, and while the first join of one is on its way. */
+  readonly room: RoomSnapshot | null;
+  readonly chat: ChatSnapshot;
   readonly net: { readonly status: SocketStatus };
 }
 
@@ -24,6 +47,13 @@ export interface DebugSnapshot {
 export interface DebugActions {
   signIn(nickname: string): Promise<void>;
   signOut(): Promise<void>;
+  createRoom(name: string, maxPlayers: number): Promise<RoomSummary>;
+  quickPlay(): Promise<RoomSummary>;
+  joinRoom(id: string): Promise<RoomSummary>;
+  leaveRoom(): Promise<void>;
+  sendChat(text: string): Promise<ChatMessage>;
+  retryChat(localId: string): Promise<ChatMessage>;
+  discardChat(localId: string): Promise<void>;
 }
 
 export interface DebugHandle {
@@ -41,7 +71,10 @@ declare global {
 export function takeSnapshot(stores: Stores): DebugSnapshot {
   const session = stores.session.getState();
   const lobby = stores.lobby.getState();
+  const room = stores.room.getState();
+  const chat = stores.chat.getState();
   const net = stores.net.getState();
+  const summary = currentRoom(room, lobby.rooms);
   return deepFreeze(
     structuredClone({
       session: {
@@ -50,7 +83,17 @@ export function takeSnapshot(stores: Stores): DebugSnapshot {
         user: session.user,
         notice: session.notice,
       },
-      lobby: { status: lobby.status, online: lobby.online },
+      lobby: { status: lobby.status, online: lobby.online, rooms: lobby.rooms },
+      room:
+        summary === null || room.slot === null
+          ? null
+          : {
+              ...summary,
+              status: room.status === 'rejoining' ? 'rejoining' : 'joined',
+              slot: room.slot,
+              members: room.members,
+            },
+      chat: { lobby: chat.lobby, room: chat.room, pending: chat.pending },
       net: { status: net.status },
     }),
   );

@@ -3,7 +3,7 @@ import { createApp } from './app.ts';
 import { installDebugHandle, wantsDebugHandle } from './debug-handle.ts';
 import { mountAppView } from './ui/app-view.ts';
 
-/** Boots the client: stores and network, the debug handle when wanted, the UI, then a remembered session. */
+/** Boots the client: stores and network, the debug handle when wanted, a remembered session, then the UI. */
 function boot(): void {
   const root = document.getElementById('app');
   if (!root) throw new Error('index.html has no #app element');
@@ -13,8 +13,9 @@ function boot(): void {
     socketEndpoint: '/socket',
   });
   if (wantsDebugHandle(import.meta.env.MODE, window.location.search)) installDebugHandle(window, app);
-  mountAppView(root, app);
+  // Resumed before the view mounts, so a room link in the address bar finds a connection to join with.
   app.resume();
+  mountAppView(root, app);
 }
 
 /** `localStorage`, or null where reading it throws (storage disabled, some privacy modes). */

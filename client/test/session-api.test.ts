@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, type Fetch, isServerUp, requestSession } from '../src/net/session-api.ts';
+import { ApiRequestError, checkSession, type Fetch, requestSession } from '../src/net/session-api.ts';
 
 const user = { id: 'u1', nickname: 'Vega', color: '#ffd93d' };
 
@@ -46,10 +46,30 @@ describe('requestSession', () => {
   });
 });
 
-describe('isServerUp', () => {
-  it('is true only for a 2xx health answer', async () => {
-    expect(await isServerUp(answering(200, { status: 'ok' }), { timeoutMs: 1000 })).toBe(true);
-    expect(await isServerUp(answering(503, {}), { timeoutMs: 1000 })).toBe(false);
-    expect(await isServerUp(failing, { timeoutMs: 1000 })).toBe(false);
+describe('checkSession', () => {
+  it('is valid for a 2xx, refused only for a 401, and unreachable for anything else', async () => {
+    const options = { timeoutMs: 1000 };
+    expect(await checkSession(answering(200, { user }), 't', options)).toBe('valid');
+    const unauthorized = {
+      error: { code: 'unauthorized', message: 'The session token is missing, invalid or expired.' },
+    };
+    expect(await checkSession(answering(401, unauthorized), 't', options)).toBe('refused');
+    expect(await checkSession(answering(502, 'Bad gateway'), 't', options)).toBe('unreachable');
+    expect(await checkSession(answering(503, {}), 't', options)).toBe('unreachable');
+    expect(await checkSession(failing, 't', options)).toBe('unreachable');
+  });
+
+  it('sends the token as a bearer token to GET /api/v1/session', async () => {
+    let seen: { url: string; init: RequestInit | undefined } | null = null;
+    const recording: Fetch = async (url, init) => {
+      seen = { url: String(url), init };
+      return new Response(JSON.stringify({ user }), { status: 200 });
+    };
+    await checkSession(recording, 'secret-token', { baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000 });
+    expect(seen).toMatchObject({
+      url: 'http://127.0.0.1:1/api/v1/session',
+      init: { headers: { authorization: 'Bearer secret-token' } },
+    });
+    expect((seen as { init?: RequestInit } | null)?.init?.method ?? 'GET').toBe('GET');
   });
 });

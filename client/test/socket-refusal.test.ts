@@ -1,13 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { SessionCheck } from '../src/net/session-api.ts';
 import { SocketRefusalDetector } from '../src/net/socket-refusal.ts';
 
-/** A probe whose answers the test hands out one at a time. */
-function controlledProbe() {
-  const pending: Array<(up: boolean) => void> = [];
+/** A session check whose answers the test hands out one at a time. */
+function controlledCheck() {
+  const pending: Array<(answer: SessionCheck) => void> = [];
   return {
-    probe: () => new Promise<boolean>((resolve) => pending.push(resolve)),
-    answer: async (up: boolean) => {
-      pending.shift()?.(up);
+    check: () => new Promise<SessionCheck>((resolve) => pending.push(resolve)),
+    answer: async (answer: SessionCheck) => {
+      pending.shift()?.(answer);
       await Promise.resolve();
       await Promise.resolve();
     },
@@ -18,65 +19,57 @@ function controlledProbe() {
 }
 
 describe('SocketRefusalDetector', () => {
-  it('calls the token refused after `strikes` failed attempts in a row while the server is up', async () => {
-    const server = controlledProbe();
+  it('calls the token refused as soon as the server says 401', async () => {
+    const server = controlledCheck();
     const onRefused = vi.fn();
-    const detector = new SocketRefusalDetector({ probeServer: server.probe, strikes: 2, onRefused });
+    const detector = new SocketRefusalDetector({ checkSession: server.check, onRefused });
 
     detector.failedToOpen();
-    await server.answer(true);
-    expect(onRefused).not.toHaveBeenCalled();
-    detector.failedToOpen();
-    await server.answer(true);
+    await server.answer('refused');
     expect(onRefused).toHaveBeenCalledOnce();
 
     detector.failedToOpen();
     expect(server.waiting).toBe(0);
   });
 
-  it('does not count attempts while the server is down, and a down answer breaks the streak', async () => {
-    const server = controlledProbe();
+  it('keeps going while the server is unreachable or accepts the token', async () => {
+    const server = controlledCheck();
     const onRefused = vi.fn();
-    const detector = new SocketRefusalDetector({ probeServer: server.probe, strikes: 2, onRefused });
+    const detector = new SocketRefusalDetector({ checkSession: server.check, onRefused });
 
-    detector.failedToOpen();
-    await server.answer(true);
-    detector.failedToOpen();
-    await server.answer(false);
-    detector.failedToOpen();
-    await server.answer(true);
+    for (const answer of ['unreachable', 'valid', 'unreachable'] as const) {
+      detector.failedToOpen();
+      await server.answer(answer);
+    }
     expect(onRefused).not.toHaveBeenCalled();
+    detector.failedToOpen();
+    expect(server.waiting).toBe(1);
   });
 
-  it('starts over after the socket opens, even with a probe still on its way', async () => {
-    const server = controlledProbe();
+  it('ignores a refusal that started before the socket opened', async () => {
+    const server = controlledCheck();
     const onRefused = vi.fn();
-    const detector = new SocketRefusalDetector({ probeServer: server.probe, strikes: 2, onRefused });
+    const detector = new SocketRefusalDetector({ checkSession: server.check, onRefused });
 
-    detector.failedToOpen();
-    await server.answer(true);
     detector.failedToOpen();
     detector.opened();
-    await server.answer(true);
-    detector.failedToOpen();
-    await server.answer(true);
+    await server.answer('refused');
     expect(onRefused).not.toHaveBeenCalled();
   });
 
-  it('asks the server once for attempts that fail while a probe is running', async () => {
-    const server = controlledProbe();
-    const detector = new SocketRefusalDetector({ probeServer: server.probe, strikes: 3, onRefused: () => {} });
+  it('asks the server once for attempts that fail while a check is running', () => {
+    const server = controlledCheck();
+    const detector = new SocketRefusalDetector({ checkSession: server.check, onRefused: () => {} });
     detector.failedToOpen();
     detector.failedToOpen();
     detector.failedToOpen();
     expect(server.waiting).toBe(1);
   });
 
-  it('counts a probe that throws as a server that is down', async () => {
+  it('counts a check that throws as a server that is down', async () => {
     const onRefused = vi.fn();
     const detector = new SocketRefusalDetector({
-      probeServer: () => Promise.reject(new Error('offline')),
-      strikes: 1,
+      checkSession: () => Promise.reject(new Error('offline')),
       onRefused,
     });
     detector.failedToOpen();
@@ -85,12 +78,12 @@ describe('SocketRefusalDetector', () => {
   });
 
   it('stays quiet once stopped', async () => {
-    const server = controlledProbe();
+    const server = controlledCheck();
     const onRefused = vi.fn();
-    const detector = new SocketRefusalDetector({ probeServer: server.probe, strikes: 1, onRefused });
+    const detector = new SocketRefusalDetector({ checkSession: server.check, onRefused });
     detector.failedToOpen();
     detector.stop();
-    await server.answer(true);
+    await server.answer('refused');
     expect(onRefused).not.toHaveBeenCalled();
   });
 });

@@ -1,16 +1,22 @@
-import { test as base, type Page } from '@playwright/test';
+import { type Browser, type BrowserContext, test as base, type Page } from '@playwright/test';
 import type { DebugSnapshot } from '../../client/src/debug-snapshot.ts';
+import type { ChatMessage, RoomSummary } from '../../shared/src/index.ts';
 import { E2E_ENV } from './env.ts';
 
 /** The production build only installs `window.__starcatch` when asked, so every test page asks. */
 export const DEBUG_PAGE = '/?debug=1';
 
+/** The URL of the server global-setup started; also for `beforeAll` hooks, which cannot use `baseURL`. */
+export function sharedServerUrl(): string {
+  const url = process.env[E2E_ENV.baseUrl];
+  if (!url) throw new Error(`${E2E_ENV.baseUrl} is not set: run the suite through playwright.config.ts`);
+  return url;
+}
+
 export const test = base.extend({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
   baseURL: async ({}, use) => {
-    const url = process.env[E2E_ENV.baseUrl];
-    if (!url) throw new Error(`${E2E_ENV.baseUrl} is not set: run the suite through playwright.config.ts`);
-    await use(url);
+    await use(sharedServerUrl());
   },
 });
 
@@ -43,4 +49,106 @@ export async function signInWithHandle(page: Page, nickname: string): Promise<vo
 export async function onlineAmong(page: Page, among: readonly string[]): Promise<string[]> {
   const { lobby } = await readState(page);
   return lobby.online.map((user) => user.nickname).filter((nickname) => among.includes(nickname));
+}
+
+/** A player's browser profile (context) with its tabs; tabs of one context share the stored session. */
+export interface Player {
+  readonly nickname: string;
+  readonly context: BrowserContext;
+  readonly tabs: Page[];
+}
+
+/** A new context for `nickname`, with one tab signed in through the debug handle. */
+export async function signedInPlayer(browser: Browser, baseURL: string, nickname: string): Promise<Player> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto(DEBUG_PAGE);
+  await signInWithHandle(page, nickname);
+  return { nickname, context, tabs: [page] };
+}
+
+/** Another tab for a signed-in player: it resumes the stored session (optionally at a hash such as a room link). */
+export async function openAnotherTab(player: Player, hash = ''): Promise<Page> {
+  const page = await player.context.newPage();
+  await page.goto(`${DEBUG_PAGE}${hash}`);
+  player.tabs.push(page);
+  return page;
+}
+
+/** `actions.createRoom` in a page: creates the room and enters it. */
+export function createRoomWithHandle(page: Page, name: string, maxPlayers: number): Promise<RoomSummary> {
+  return page.evaluate(
+    ({ roomName, size }) => {
+      const found = window.__starcatch;
+      if (!found) throw new Error('window.__starcatch is missing');
+      return found.actions.createRoom(roomName, size);
+    },
+    { roomName: name, size: maxPlayers },
+  );
+}
+
+/** `actions.joinRoom` in a page; resolves with the room, or with the rejection's reason and message. */
+export function joinRoomWithHandle(
+  page: Page,
+  roomId: string,
+): Promise<{ ok: true; room: RoomSummary } | { ok: false; reason: string; message: string }> {
+  return page.evaluate(async (id) => {
+    const found = window.__starcatch;
+    if (!found) throw new Error('window.__starcatch is missing');
+    try {
+      return { ok: true as const, room: await found.actions.joinRoom(id) };
+    } catch (error) {
+      const { reason, message } = error as { reason?: string; message?: string };
+      return { ok: false as const, reason: reason ?? 'unknown', message: message ?? String(error) };
+    }
+  }, roomId);
+}
+
+/**
+ * Sends a chat message through `actions.sendChat` and resolves once the server stored it, with the
+ * stored message and the epoch time (ms, sub-millisecond) taken in the page just before the send.
+ */
+export function sendChatWithHandle(page: Page, text: string): Promise<{ message: ChatMessage; sentAt: number }> {
+  return page.evaluate(async (body) => {
+    const found = window.__starcatch;
+    if (!found) throw new Error('window.__starcatch is missing');
+    const sentAt = performance.timeOrigin + performance.now();
+    const message = await found.actions.sendChat(body);
+    return { message, sentAt };
+  }, text);
+}
+
+/**
+ * Resolves with the epoch time (ms) at which a page first shows a room row named `name`, watched
+ * with a MutationObserver so the time is the DOM's, not a poll's. Start it before the room is made.
+ */
+export async function whenRoomRowAppears(page: Page, name: string): Promise<() => Promise<number>> {
+  await page.evaluate((roomName) => {
+    const seen = new Promise<number>((resolve) => {
+      const found = () =>
+        Array.from(document.querySelectorAll<HTMLElement>('[data-room-id] .room-card__name')).some(
+          (element) => element.textContent === roomName,
+        );
+      const observer = new MutationObserver(() => {
+        if (!found()) return;
+        observer.disconnect();
+        resolve(performance.timeOrigin + performance.now());
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
+    });
+    (window as unknown as Record<string, Promise<number>>)[`roomSeen:${roomName}`] = seen;
+  }, name);
+  return () =>
+    page.evaluate(
+      (roomName) => (window as unknown as Record<string, Promise<number>>)[`roomSeen:${roomName}`] as Promise<number>,
+      name,
+    );
+}
+
+/** The value below which `p` (0–100) percent of `values` fall (nearest rank). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
 }

@@ -1,5 +1,6 @@
 import { type Channel, Socket } from 'phoenix';
 import type { NetStore } from '../state/net-store.ts';
+import type { SessionCheck } from './session-api.ts';
 import { SocketRefusalDetector } from './socket-refusal.ts';
 import type { NetTiming } from './timing.ts';
 
@@ -9,8 +10,8 @@ export interface GameSocketOptions {
   readonly token: string;
   readonly net: NetStore;
   readonly timing: NetTiming;
-  /** Answers whether the server is up; see `SocketRefusalDetector`. */
-  readonly probeServer: () => Promise<boolean>;
+  /** Asks the server about the token after a failed attempt; see `SocketRefusalDetector`. */
+  readonly checkSession: () => Promise<SessionCheck>;
   /** Called once when the server keeps refusing the token; the socket has stopped by then. */
   readonly onRefused: () => void;
 }
@@ -42,8 +43,7 @@ export class GameSocket {
       timeout: timing.pushTimeoutMs,
     });
     this.#refusal = new SocketRefusalDetector({
-      probeServer: options.probeServer,
-      strikes: timing.refusalStrikes,
+      checkSession: options.checkSession,
       onRefused: () => {
         this.stop();
         options.onRefused();
@@ -71,8 +71,11 @@ export class GameSocket {
     this.#socket.connect();
   }
 
-  /** Opens (does not join) a channel on this socket. */
-  channel(topic: string, params: object = {}): Channel {
+  /**
+   * Opens (does not join) a channel on this socket. Params given as a function are read again for
+   * every rejoin, which is how a channel passes the last message it saw after a reconnect.
+   */
+  channel(topic: string, params: object | (() => object) = {}): Channel {
     return this.#socket.channel(topic, params);
   }
 

@@ -1,16 +1,13 @@
-import type { ApiError as ApiErrorBody, ErrorCode, User } from '@starcatch/shared';
-
-/** The HTTP API's routes, relative to the page's origin (the Vite dev server proxies them). */
-export const ApiRoute = {
-  session: '/api/v1/session',
-  health: '/api/v1/health',
-} as const;
+import {
+  type ApiError as ApiErrorBody,
+  ApiPath,
+  type ErrorCode,
+  type SessionResponse,
+  type User,
+} from '@starcatch/shared';
 
 /** The body of `201 POST /api/v1/session`. */
-export interface SessionGrant {
-  readonly token: string;
-  readonly user: User;
-}
+export type SessionGrant = SessionResponse;
 
 /** A refused API request: the server's error code and message, or a network failure. */
 export class ApiRequestError extends Error {
@@ -37,7 +34,7 @@ export async function requestSession(
 ): Promise<SessionGrant> {
   let response: Response;
   try {
-    response = await fetchFn(`${baseUrl}${ApiRoute.session}`, {
+    response = await fetchFn(`${baseUrl}${ApiPath.session}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ nickname }),
@@ -53,18 +50,31 @@ export async function requestSession(
 }
 
 /**
- * Whether the server answers its health check. A browser hides why a WebSocket failed to open, so
- * this is how the socket tells "server down" (keep retrying) from "token refused" (sign in again).
+ * What `GET /api/v1/session` says of a token: `valid`, `refused` (401: invalid or expired), or
+ * `unreachable` (no answer, or an answer that is neither, such as a proxy's 502 while the server
+ * restarts).
  */
-export async function isServerUp(fetchFn: Fetch, { baseUrl = '', timeoutMs }: { baseUrl?: string; timeoutMs: number }) {
+export type SessionCheck = 'valid' | 'refused' | 'unreachable';
+
+/**
+ * Asks the server whether it accepts a token. A browser hides why a WebSocket failed to open (the
+ * 403 of a refused upgrade looks like a server that is down), so the socket asks this instead.
+ */
+export async function checkSession(
+  fetchFn: Fetch,
+  token: string,
+  { baseUrl = '', timeoutMs }: { baseUrl?: string; timeoutMs: number },
+): Promise<SessionCheck> {
   try {
-    const response = await fetchFn(`${baseUrl}${ApiRoute.health}`, {
+    const response = await fetchFn(`${baseUrl}${ApiPath.session}`, {
+      headers: { authorization: `Bearer ${token}` },
       cache: 'no-store',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    return response.ok;
+    if (response.ok) return 'valid';
+    return response.status === 401 ? 'refused' : 'unreachable';
   } catch {
-    return false;
+    return 'unreachable';
   }
 }
 

@@ -1,16 +1,23 @@
-import type { LobbyStore } from '../state/lobby-store.ts';
-import type { NetStore } from '../state/net-store.ts';
+import type { ChatMessage, RoomSummary } from '@starcatch/shared';
+import { EMPTY_CHAT } from '../state/chat-store.ts';
+import type { Stores } from '../state/stores.ts';
+import { ChannelRequestError } from './channel-request-error.ts';
+import type { ChatFeed } from './chat-feed.ts';
 import { GameSocket } from './game-socket.ts';
 import { LobbyChannel } from './lobby-channel.ts';
+import { type JoinedRoom, RoomChannel } from './room-channel.ts';
+import type { SessionCheck } from './session-api.ts';
 import type { NetTiming } from './timing.ts';
 
 export interface SessionConnectionOptions {
   readonly endpoint: string;
   readonly token: string;
-  readonly net: NetStore;
-  readonly lobby: LobbyStore;
+  readonly userId: string;
+  readonly stores: Pick<Stores, 'lobby' | 'room' | 'chat' | 'net'>;
   readonly timing: NetTiming;
-  readonly probeServer: () => Promise<boolean>;
+  readonly checkSession: () => Promise<SessionCheck>;
+  /** Epoch milliseconds with sub-millisecond precision. */
+  readonly now: () => number;
   /** The server keeps refusing the token: the connection has closed itself. */
   readonly onRefused: () => void;
 }
@@ -20,27 +27,43 @@ export class ConnectionClosedError extends Error {
   override readonly name = 'ConnectionClosedError';
 }
 
-/** Everything networked for one signed-in token: its socket and the channels joined on it. */
+/**
+ * Everything networked for one signed-in token: its socket, the lobby channel, and the room
+ * channel of the room the player is in (at most one).
+ */
 export class SessionConnection {
+  readonly #options: SessionConnectionOptions;
   readonly #socket: GameSocket;
   readonly #lobby: LobbyChannel;
   readonly #ready: Promise<void>;
+  #room: RoomChannel | null = null;
   #rejectReady: (reason: Error) => void = () => {};
   #closed = false;
+  #localIds = 0;
 
   constructor(options: SessionConnectionOptions) {
+    this.#options = options;
+    const { stores } = options;
     this.#socket = new GameSocket({
       endpoint: options.endpoint,
       token: options.token,
-      net: options.net,
+      net: stores.net,
       timing: options.timing,
-      probeServer: options.probeServer,
+      checkSession: options.checkSession,
       onRefused: () => {
         this.close(new ConnectionClosedError('The server refused the session token.'));
         options.onRefused();
       },
     });
-    this.#lobby = new LobbyChannel(this.#socket, options.lobby);
+    this.#lobby = new LobbyChannel({
+      socket: this.#socket,
+      lobby: stores.lobby,
+      chat: stores.chat,
+      userId: options.userId,
+      timing: options.timing,
+      now: options.now,
+      makeLocalId: this.#makeLocalId,
+    });
     const closed = new Promise<never>((_, reject) => {
       this.#rejectReady = reject;
     });
@@ -54,11 +77,83 @@ export class SessionConnection {
     return this.#ready;
   }
 
+  /** Enters a room, leaving the current one first; a second call for the same room shares the first. */
+  joinRoom(roomId: string): Promise<JoinedRoom> {
+    if (this.#closed) return Promise.reject(closedError());
+    if (this.#room?.roomId === roomId) return this.#room.joined;
+    this.#room?.leave();
+    const room = new RoomChannel({
+      socket: this.#socket,
+      roomId,
+      room: this.#options.stores.room,
+      chat: this.#options.stores.chat,
+      userId: this.#options.userId,
+      timing: this.#options.timing,
+      now: this.#options.now,
+      makeLocalId: this.#makeLocalId,
+      onEvicted: () => this.#forget(room),
+    });
+    this.#room = room;
+    room.joined.catch(() => this.#forget(room));
+    return room.joined;
+  }
+
+  leaveRoom(): void {
+    this.#room?.leave();
+    this.#room = null;
+  }
+
+  createRoom(name: string, maxPlayers: number): Promise<RoomSummary> {
+    if (this.#closed) return Promise.reject(closedError());
+    return this.#lobby.createRoom(name, maxPlayers);
+  }
+
+  quickPlay(): Promise<RoomSummary> {
+    if (this.#closed) return Promise.reject(closedError());
+    return this.#lobby.quickPlay();
+  }
+
+  /** Chat goes to the room while the player is in (or entering) one, else to the lobby. */
+  sendChat(text: string): Promise<ChatMessage> {
+    if (this.#closed) return Promise.reject(closedError());
+    return this.#currentChat().send(text);
+  }
+
+  retryChat(localId: string): Promise<ChatMessage> {
+    if (this.#closed) return Promise.reject(closedError());
+    return this.#feedOf(localId).retry(localId);
+  }
+
+  discardChat(localId: string): void {
+    if (!this.#closed) this.#feedOf(localId).discard(localId);
+  }
+
   close(reason: Error = new ConnectionClosedError('Signed out.')): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#rejectReady(reason);
+    this.leaveRoom();
     this.#lobby.leave();
     this.#socket.stop();
+    this.#options.stores.chat.setState(EMPTY_CHAT);
   }
+
+  readonly #makeLocalId = (): string => `m${++this.#localIds}`;
+
+  #currentChat(): ChatFeed {
+    return this.#room?.chat ?? this.#lobby.chat;
+  }
+
+  #feedOf(localId: string): ChatFeed {
+    const entry = this.#options.stores.chat.getState().pending.find((pending) => pending.localId === localId);
+    return entry?.scope === 'room' && this.#room ? this.#room.chat : this.#lobby.chat;
+  }
+
+  #forget(room: RoomChannel): void {
+    if (this.#room === room) this.#room = null;
+  }
+}
+
+function closedError(): ChannelRequestError {
+  return new ChannelRequestError('closed', 'You are signed out.');
 }

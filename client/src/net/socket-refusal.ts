@@ -1,40 +1,37 @@
+import type { SessionCheck } from './session-api.ts';
+
 /**
  * Tells a refused session token from a server that is down. Browsers report both as the same
- * WebSocket `error` (the HTTP 403 of the upgrade is hidden from pages), so after each attempt that
- * failed to open we ask the server's health route: if the server answers while our socket keeps
- * failing, it is refusing us. It takes `strikes` such attempts in a row, and any open in between
- * starts the count again.
+ * WebSocket `error` (the HTTP 403 of the upgrade is hidden from pages), so after an attempt that
+ * failed to open we ask `GET /api/v1/session` about the token: a 401 is the server's own word that
+ * the token is no good, and anything else (no answer, a valid token) means keep retrying.
  */
 export class SocketRefusalDetector {
-  readonly #probeServer: () => Promise<boolean>;
-  readonly #strikes: number;
+  readonly #checkSession: () => Promise<SessionCheck>;
   readonly #onRefused: () => void;
-  #count = 0;
-  #probing = false;
-  /** Bumped on every open, so a probe that started before it cannot count afterwards. */
+  #checking = false;
+  /** Bumped on every open, so a check that started before it cannot count afterwards. */
   #epoch = 0;
   #stopped = false;
 
-  constructor(options: { probeServer: () => Promise<boolean>; strikes: number; onRefused: () => void }) {
-    this.#probeServer = options.probeServer;
-    this.#strikes = Math.max(1, options.strikes);
+  constructor(options: { checkSession: () => Promise<SessionCheck>; onRefused: () => void }) {
+    this.#checkSession = options.checkSession;
     this.#onRefused = options.onRefused;
   }
 
   /** The socket opened: the token is fine. */
   opened(): void {
     this.#epoch++;
-    this.#count = 0;
   }
 
-  /** An attempt ended before the socket opened. Attempts during a running probe are not counted. */
+  /** An attempt ended before the socket opened. Attempts during a running check are not asked about again. */
   failedToOpen(): void {
-    if (this.#probing || this.#stopped) return;
-    this.#probing = true;
+    if (this.#checking || this.#stopped) return;
+    this.#checking = true;
     const epoch = this.#epoch;
-    this.#probeServer().then(
-      (up) => this.#settle(epoch, up),
-      () => this.#settle(epoch, false),
+    this.#checkSession().then(
+      (answer) => this.#settle(epoch, answer),
+      () => this.#settle(epoch, 'unreachable'),
     );
   }
 
@@ -42,12 +39,9 @@ export class SocketRefusalDetector {
     this.#stopped = true;
   }
 
-  #settle(epoch: number, serverUp: boolean): void {
-    this.#probing = false;
-    if (this.#stopped || epoch !== this.#epoch) return;
-    // A server that does not answer explains the failure by itself, and breaks the streak.
-    this.#count = serverUp ? this.#count + 1 : 0;
-    if (this.#count < this.#strikes) return;
+  #settle(epoch: number, answer: SessionCheck): void {
+    this.#checking = false;
+    if (this.#stopped || epoch !== this.#epoch || answer !== 'refused') return;
     this.#stopped = true;
     this.#onRefused();
   }

@@ -9,18 +9,22 @@ export interface NetTiming {
   readonly rejoinAfterMs: (tries: number) => number;
   /** phoenix.js heartbeat; the server closes sockets silent for 60 s (SOCKET_IDLE_TIMEOUT_MS). */
   readonly heartbeatIntervalMs: number;
-  /** How long a push (including a join) waits for its reply. */
+  /** How long a join or a request push (create room, quick play) waits for its reply. */
   readonly pushTimeoutMs: number;
+  /**
+   * How long a chat message waits for its `ok`, counted from when it leaves phoenix.js's buffer, or
+   * from the send while it waits there for the socket. One that never left gets one more round
+   * before it is reported failed, so a message typed while the server was down has up to twice
+   * this to be delivered after the reconnect.
+   */
+  readonly chatSendTimeoutMs: number;
   /** How long `POST /api/v1/session` may take before sign-in gives up. */
   readonly signInTimeoutMs: number;
-  /** How long the health probe behind token-refusal detection may take; no answer means "server down". */
-  readonly healthProbeTimeoutMs: number;
   /**
-   * Consecutive socket attempts that must fail while the server answers its health check before the
-   * token counts as refused. One is not enough: an attempt can fail just before a restarting server
-   * comes back, and the probe right after it then sees a healthy server.
+   * How long `GET /api/v1/session` (asked after a socket attempt failed to open) may take; no
+   * answer counts as "server down", so the socket keeps retrying.
    */
-  readonly refusalStrikes: number;
+  readonly sessionCheckTimeoutMs: number;
 }
 
 /**
@@ -39,7 +43,7 @@ export const DEFAULT_NET_TIMING: NetTiming = {
   rejoinAfterMs: (tries) => REJOIN_BACKOFF_MS[tries - 1] ?? REJOIN_MAX_MS,
   heartbeatIntervalMs: 30_000,
   pushTimeoutMs: 10_000,
+  chatSendTimeoutMs: 10_000,
   signInTimeoutMs: 10_000,
-  healthProbeTimeoutMs: 2_000,
-  refusalStrikes: 2,
+  sessionCheckTimeoutMs: 2_000,
 };

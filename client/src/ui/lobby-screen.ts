@@ -1,24 +1,63 @@
+import type { Actions } from '../app.ts';
+import type { ChatStore } from '../state/chat-store.ts';
 import type { LobbyState, LobbyStore } from '../state/lobby-store.ts';
-import type { OnlineUser } from '../state/online-users.ts';
+import type { RoomStore } from '../state/room-store.ts';
 import type { SessionStore } from '../state/session-store.ts';
-import { colorDot, h, paintPlayerColor } from './dom.ts';
+import { createChatPanel } from './chat-panel.ts';
+import { h, paintPlayerColor, starMark } from './dom.ts';
+import { createOnlinePanel } from './online-panel.ts';
+import { createRefusalNotice } from './refusal-notice.ts';
+import { createRoomListPanel } from './room-list-panel.ts';
 import type { Screen } from './screen.ts';
 
 export interface LobbyScreenDeps {
   readonly session: SessionStore;
   readonly lobby: LobbyStore;
+  readonly room: RoomStore;
+  readonly chat: ChatStore;
+  readonly actions: Actions;
 }
 
-/** The lobby: a greeting and who is online. Rooms and chat take their places here later. */
-export function createLobbyScreen({ session, lobby }: LobbyScreenDeps): Screen {
+/** The lobby: a greeting with Quick play, the rooms, who is online, and the lobby chat. */
+export function createLobbyScreen({ session, lobby, room, chat, actions }: LobbyScreenDeps): Screen {
   const you = session.getState().user;
+  const youId = you?.id ?? '';
   const nickname = h('span', { className: 'welcome__name' }, you?.nickname ?? '');
   if (you) paintPlayerColor(nickname, you.color);
   const status = h('p', { className: 'welcome__status' });
 
-  const count = h('span', { className: 'badge', attrs: { 'aria-label': 'players online' } });
-  const list = h('ul', { className: 'online-list', attrs: { 'aria-label': 'Online players' } });
-  const empty = h('p', { className: 'panel__empty' });
+  const quickPlay = h(
+    'button',
+    { className: 'button button--primary button--quick', attrs: { type: 'button' } },
+    starMark(),
+    h('span', null, 'Quick play'),
+  );
+  quickPlay.addEventListener('click', () => {
+    quickPlay.disabled = true;
+    actions
+      .quickPlay()
+      .catch(() => {})
+      .finally(() => {
+        quickPlay.disabled = false;
+      });
+  });
+
+  const notice = createRefusalNotice(room);
+  const rooms = createRoomListPanel({ lobby, actions });
+  const online = createOnlinePanel(lobby, you?.id);
+  const lobbyChat = createChatPanel({
+    chat,
+    scope: 'lobby',
+    title: 'Lobby chat',
+    placeholder: 'Say hi to everyone…',
+    youId,
+    colorOf: (userId) => lobby.getState().online.find((user) => user.id === userId)?.color ?? null,
+    subscribeColors: (listener) =>
+      lobby.subscribe((next, previous) => {
+        if (next.online !== previous.online) listener();
+      }),
+    actions,
+  });
 
   const element = h(
     'section',
@@ -26,63 +65,51 @@ export function createLobbyScreen({ session, lobby }: LobbyScreenDeps): Screen {
     h(
       'header',
       { className: 'welcome' },
-      h('h1', { className: 'welcome__title' }, 'Welcome aboard, ', nickname),
-      status,
+      h(
+        'div',
+        { className: 'welcome__text' },
+        h('h1', { className: 'welcome__title' }, 'Welcome aboard, ', nickname),
+        status,
+      ),
+      quickPlay,
     ),
+    notice.element,
     h(
       'div',
       { className: 'lobby-grid' },
-      h(
-        'section',
-        { className: 'panel panel--online', attrs: { 'aria-labelledby': 'online-heading' } },
-        h(
-          'header',
-          { className: 'panel__head' },
-          h('h2', { className: 'panel__title', attrs: { id: 'online-heading' } }, 'Online'),
-          count,
-        ),
-        list,
-        empty,
-      ),
+      rooms.element,
+      h('div', { className: 'lobby-side' }, online.element, lobbyChat.element),
     ),
   );
 
   function render(state: LobbyState): void {
-    const youId = session.getState().user?.id;
     status.textContent = statusLine(state);
-    count.textContent = String(state.online.length);
-    list.replaceChildren(...state.online.map((user) => onlineRow(user, user.id === youId)));
-    empty.textContent = state.online.length === 0 ? emptyLine(state) : '';
-    empty.hidden = state.online.length > 0;
   }
-
   render(lobby.getState());
   const unsubscribe = lobby.subscribe(render);
-  return { element, dispose: unsubscribe };
-}
 
-function onlineRow(user: OnlineUser, isYou: boolean): HTMLLIElement {
-  const row = h(
-    'li',
-    { className: isYou ? 'online-user online-user--you' : 'online-user' },
-    colorDot(user.color),
-    h('span', { className: 'online-user__name' }, user.nickname),
-    isYou ? h('span', { className: 'tag' }, 'you') : null,
-  );
-  row.dataset.userId = user.id;
-  row.title = `Online since ${new Date(user.onlineSince).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
-  return row;
+  return {
+    element,
+    dispose() {
+      unsubscribe();
+      notice.dispose();
+      rooms.dispose();
+      online.dispose();
+      lobbyChat.dispose();
+    },
+  };
 }
 
 function statusLine(state: LobbyState): string {
-  if (state.status === 'joined') {
-    const others = state.online.length - 1;
-    if (others <= 0) return 'You are the only pilot here right now.';
-    return others === 1 ? 'One other pilot is online.' : `${others} other pilots are online.`;
-  }
-  return 'Docking with the lobby…';
-}
-
-function emptyLine(state: LobbyState): string {
-  return state.status === 'joined' ? 'Nobody is here yet.' : 'Looking for pilots…';
+  if (state.status !== 'joined') return 'Docking with the lobby…';
+  const others = state.online.length - 1;
+  const pilots =
+    others <= 0
+      ? 'You are the only pilot here right now.'
+      : others === 1
+        ? 'One other pilot is online.'
+        : `${others} other pilots are online.`;
+  const open = state.rooms.length;
+  if (open === 0) return pilots;
+  return `${pilots} ${open === 1 ? 'One room is open.' : `${open} rooms are open.`}`;
 }

@@ -1,0 +1,78 @@
+import { MAX_PLAYERS_LIMIT } from '@starcatch/shared';
+import { type ArenaPilot, type ArenaRoster, seatPilots } from '../game/arena-roster.ts';
+import type { RunningArena } from '../game/start-arena.ts';
+import type { RoomState, RoomStore } from '../state/room-store.ts';
+import { h } from './dom.ts';
+import type { Screen } from './screen.ts';
+
+export interface ArenaViewDeps {
+  readonly room: RoomStore;
+  readonly youId: string;
+}
+
+/**
+ * The frame the Phaser game runs in, with an overlay while the room is being (re)joined. Phaser is
+ * loaded on first use; the roster handed to the scene is read from the room store, so the scene
+ * never sees a store or a socket.
+ */
+export function createArenaView({ room, youId }: ArenaViewDeps): Screen {
+  const stage = h('div', { className: 'arena__stage' });
+  const overlayText = h('span', { className: 'arena__overlay-text' });
+  const overlay = h(
+    'div',
+    { className: 'arena__overlay', attrs: { role: 'status' } },
+    h('span', { className: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+    overlayText,
+  );
+  const element = h(
+    'div',
+    { className: 'arena', attrs: { role: 'img', 'aria-label': 'The arena with every crew member’s ship' } },
+    stage,
+    overlay,
+  );
+
+  let pilots: readonly ArenaPilot[] = [];
+  const listeners = new Set<() => void>();
+  const roster: ArenaRoster = {
+    pilots: () => pilots,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+
+  let shown: RoomState | null = null;
+  function render(state: RoomState): void {
+    if (state.members !== shown?.members || state.slot !== shown.slot) {
+      pilots = seatPilots(state.members, youId, state.slot, MAX_PLAYERS_LIMIT);
+      for (const listener of listeners) listener();
+    }
+    shown = state;
+    const busy = state.status === 'joining' || state.status === 'rejoining';
+    overlay.hidden = !busy;
+    overlayText.textContent = state.status === 'rejoining' ? 'Reconnecting to the room…' : 'Docking with the room…';
+  }
+  render(room.getState());
+  const unsubscribe = room.subscribe(render);
+
+  let disposed = false;
+  let arena: RunningArena | null = null;
+  import('../game/start-arena.ts').then(
+    ({ startArena }) => {
+      if (!disposed) arena = startArena(stage, roster);
+    },
+    () => {
+      stage.textContent = 'The arena could not be loaded. Reload the page to try again.';
+    },
+  );
+
+  return {
+    element,
+    dispose() {
+      disposed = true;
+      unsubscribe();
+      listeners.clear();
+      arena?.destroy();
+    },
+  };
+}
