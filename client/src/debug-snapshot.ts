@@ -1,4 +1,5 @@
-import type { ChatMessage, RoomSummary, User } from '@starcatch/shared';
+import type { RoomSummary, User } from '@starcatch/shared';
+import type { Actions } from './app.ts';
 import type { ChatEntry } from './state/chat-log.ts';
 import type { LobbyState } from './state/lobby-store.ts';
 import type { SocketStatus } from './state/net-store.ts';
@@ -43,18 +44,8 @@ export interface DebugSnapshot {
   readonly net: { readonly status: SocketStatus };
 }
 
-/** The functions behind the UI, as `window.__starcatch.actions` exposes them. */
-export interface DebugActions {
-  signIn(nickname: string): Promise<void>;
-  signOut(): Promise<void>;
-  createRoom(name: string, maxPlayers: number): Promise<RoomSummary>;
-  quickPlay(): Promise<RoomSummary>;
-  joinRoom(id: string): Promise<RoomSummary>;
-  leaveRoom(): Promise<void>;
-  sendChat(text: string): Promise<ChatMessage>;
-  retryChat(localId: string): Promise<ChatMessage>;
-  discardChat(localId: string): Promise<void>;
-}
+/** The functions behind the UI, as `window.__starcatch.actions` exposes them: the app's own actions. */
+export type DebugActions = Actions;
 
 export interface DebugHandle {
   state(): DebugSnapshot;
