@@ -8,6 +8,8 @@ import { lobbyRoomBroadcasts } from './channels/room-broadcasts.ts';
 import type { SocketAssigns } from './channels/socket-assigns.ts';
 import { createUserSocket } from './channels/user-socket.ts';
 import type { Config } from './config.ts';
+import { RoomSimulations } from './game/room-simulations.ts';
+import { registerLeaderboardRoutes } from './http/leaderboard-routes.ts';
 import { registerRoomRoutes } from './http/room-routes.ts';
 import { registerSessionRoutes } from './http/session-routes.ts';
 import { type PhoenixSocket, webSocketTransport } from './phoenix/index.ts';
@@ -16,6 +18,7 @@ import { WebRtcSignaling } from './rtc/webrtc-signaling.ts';
 import { weriftPeerFactory } from './rtc/werift-peer.ts';
 import { openStorage } from './storage/open-storage.ts';
 import type { Storage } from './storage/storage.ts';
+import { PlayerLinks } from './transport/player-links.ts';
 
 export interface App {
   readonly http: FastifyInstance;
@@ -24,6 +27,8 @@ export interface App {
   readonly storage: Storage;
   readonly rooms: RoomRegistry;
   readonly webrtc: WebRtcSignaling;
+  readonly games: RoomSimulations;
+  readonly links: PlayerLinks;
 }
 
 /** Builds the whole server (API, socket, static client) without listening. */
@@ -70,6 +75,30 @@ export async function buildApp(config: Config): Promise<App> {
     iceLimit: config.rtcIceLimit,
     logger: http.log,
   });
+  // Results being written; shutdown waits for them before closing the storage.
+  const savingResults = new Set<Promise<void>>();
+  const games = new RoomSimulations({
+    settings: config.game,
+    phaseChanged: (roomId, phase) => rooms.setState(roomId, phase),
+    roundFinished: (round) => {
+      const saving = storage
+        .saveRoundResults(round)
+        .catch((error: unknown) =>
+          http.log.error({ err: error, roomId: round.roomId, round: round.round }, 'round result not saved'),
+        )
+        .finally(() => savingResults.delete(saving));
+      savingResults.add(saving);
+    },
+    tickFailed: (roomId, error) => http.log.error({ err: error, roomId }, 'room tick failed'),
+  });
+  const links = new PlayerLinks({
+    games,
+    peers: webrtc.peers,
+    dataChannelLimit: config.rtcDataLimit,
+    snapshotMaxBufferedBytes: config.snapshotMaxBufferedBytes,
+    noticeIntervalMs: config.gameNoticeIntervalMs,
+    logger: http.log,
+  });
   socket = createUserSocket({
     tokens,
     storage,
@@ -78,6 +107,9 @@ export async function buildApp(config: Config): Promise<App> {
     maxChannels: config.socketMaxChannels,
     logger: http.log,
     webrtc,
+    games,
+    links,
+    roomPushLimits: config.roomPushLimits,
   });
 
   // Rooms survive a restart, so tabs that were in one rejoin it when they reconnect.
@@ -92,6 +124,7 @@ export async function buildApp(config: Config): Promise<App> {
   });
   registerSessionRoutes(http, tokens, storage);
   registerRoomRoutes(http, rooms);
+  registerLeaderboardRoutes(http, storage);
   http.get('/api/v1/health', async () => ({
     status: 'ok',
     storage: storage.engine,
@@ -102,12 +135,15 @@ export async function buildApp(config: Config): Promise<App> {
   http.addHook('onClose', async () => {
     // Closing the sockets closed their peers; this catches any still negotiating.
     webrtc.peers.closeAll();
+    links.dispose();
+    games.dispose();
     rooms.dispose();
+    await Promise.all(savingResults);
     await storage.close();
   });
 
   if (config.clientDist) await serveClient(http, resolve(config.clientDist));
-  return { http, socket, tokens, storage, rooms, webrtc };
+  return { http, socket, tokens, storage, rooms, webrtc, games, links };
 }
 
 async function serveClient(http: FastifyInstance, root: string): Promise<void> {

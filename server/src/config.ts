@@ -1,4 +1,12 @@
+import { INTERMISSION_SECONDS, ROUND_SECONDS } from '@starcatch/shared';
 import { z } from 'zod';
+import type { RoomPushLimits } from './channels/room-channel.ts';
+import {
+  DEFAULT_INPUT_BUDGET,
+  DEFAULT_INPUT_QUEUE_LIMIT,
+  DEFAULT_MAX_CATCH_UP_TICKS,
+  type SimulationSettings,
+} from './game/simulation-settings.ts';
 import type { RateLimitOptions } from './limits/keyed-rate-limit.ts';
 import type { IceServer } from './rtc/rtc-peer.ts';
 
@@ -84,6 +92,38 @@ const Environment = z.object({
   RTC_ICE_PER_MINUTE: PerMinute.default(240),
   /** Per user and budget: refused messages tolerated per minute before the peer is closed. */
   RTC_ABUSE_STRIKES_PER_MINUTE: Burst.default(20),
+  /**
+   * Per user, messages on the DataChannels (both channels, all tabs): at once, and per minute after
+   * that. A client sends 30 inputs per second (1,800 a minute); the default allows 80 per second.
+   */
+  RTC_DATA_BURST: Burst.default(90),
+  RTC_DATA_PER_MINUTE: PerMinute.default(4_800),
+  /**
+   * Refused DataChannel messages tolerated per minute before the peer is closed (its own count:
+   * at 30 Hz a misbehaving client piles up strikes far faster than a signaling one).
+   */
+  RTC_DATA_STRIKES_PER_MINUTE: Burst.default(300),
+  /** Per user, `input` pushes on room:<id> (the WebSocket fallback), with the same sizing as RTC_DATA_*. */
+  ROOM_INPUT_BURST: Burst.default(90),
+  ROOM_INPUT_PER_MINUTE: PerMinute.default(4_800),
+  /** Per user, `chat:send` on room:<id>: at once, and per minute after (5/s: chatty humans never meet it). */
+  ROOM_CHAT_BURST: Burst.default(30),
+  ROOM_CHAT_PER_MINUTE: PerMinute.default(300),
+  /** Length of a round and of the pause after it, in seconds (tests and demos shrink them). */
+  ROUND_SECONDS: z.coerce.number().positive().default(ROUND_SECONDS),
+  INTERMISSION_SECONDS: z.coerce.number().positive().default(INTERMISSION_SECONDS),
+  /** Ticks a room runs back to back after a stall; a longer stall is skipped, not fast-forwarded (4 = 133 ms). */
+  GAME_MAX_CATCH_UP_TICKS: z.coerce.number().int().min(1).max(30).default(DEFAULT_MAX_CATCH_UP_TICKS),
+  /** Per tab, inputs accepted at once and per second by the simulation (clients send 30 per second). */
+  GAME_INPUT_BURST: Burst.default(DEFAULT_INPUT_BUDGET.burst),
+  GAME_INPUT_PER_SECOND: z.coerce.number().positive().default(DEFAULT_INPUT_BUDGET.perSecond),
+  /**
+   * A peer with more than this many bytes queued on its DataChannels gets no snapshots until it
+   * drains (4 KiB: about 2 s of 8-player snapshots, or a few events' worth of JSON).
+   */
+  SNAPSHOT_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(4_096),
+  /** At most one `game:notice` (traffic dropped) per tab per this many ms. */
+  GAME_NOTICE_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
 });
 
 /** Rules across variables. */
@@ -119,6 +159,11 @@ export interface Config {
   readonly rtcHostAddresses: readonly string[];
   readonly rtcSignalingLimit: RateLimitOptions;
   readonly rtcIceLimit: RateLimitOptions;
+  readonly rtcDataLimit: RateLimitOptions;
+  readonly roomPushLimits: RoomPushLimits;
+  readonly game: SimulationSettings;
+  readonly snapshotMaxBufferedBytes: number;
+  readonly gameNoticeIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -165,5 +210,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perMinute: e.RTC_ICE_PER_MINUTE,
       strikesPerMinute: e.RTC_ABUSE_STRIKES_PER_MINUTE,
     },
+    rtcDataLimit: {
+      burst: e.RTC_DATA_BURST,
+      perMinute: e.RTC_DATA_PER_MINUTE,
+      strikesPerMinute: e.RTC_DATA_STRIKES_PER_MINUTE,
+    },
+    // Nobody is disconnected over room pushes, so strikes only decide `limited` vs `abusive`, both refused.
+    roomPushLimits: {
+      input: { burst: e.ROOM_INPUT_BURST, perMinute: e.ROOM_INPUT_PER_MINUTE, strikesPerMinute: e.ROOM_INPUT_BURST },
+      chat: { burst: e.ROOM_CHAT_BURST, perMinute: e.ROOM_CHAT_PER_MINUTE, strikesPerMinute: e.ROOM_CHAT_BURST },
+    },
+    game: {
+      timing: { roundSeconds: e.ROUND_SECONDS, intermissionSeconds: e.INTERMISSION_SECONDS },
+      maxCatchUpTicks: e.GAME_MAX_CATCH_UP_TICKS,
+      inputBudget: { burst: e.GAME_INPUT_BURST, perSecond: e.GAME_INPUT_PER_SECOND },
+      inputQueueLimit: DEFAULT_INPUT_QUEUE_LIMIT,
+    },
+    snapshotMaxBufferedBytes: e.SNAPSHOT_MAX_BUFFERED_BYTES,
+    gameNoticeIntervalMs: e.GAME_NOTICE_INTERVAL_MS,
   };
 }

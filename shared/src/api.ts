@@ -16,3 +16,23 @@ export interface SessionResponse {
   readonly token: string;
   readonly user: User;
 }
+
+/**
+ * One row of `GET /api/v1/leaderboard`: a player's totals over every finished round, ranked by
+ * stars caught (then wins, then fewer rounds played).
+ */
+export interface LeaderboardEntry {
+  readonly rank: number;
+  readonly user_id: string;
+  readonly nickname: string;
+  /** Stars caught in all finished rounds. */
+  readonly stars: number;
+  /** Rounds in which the player had the top score (ties all win; a round nobody scored has no winner). */
+  readonly wins: number;
+  readonly rounds: number;
+}
+
+/** `GET /api/v1/leaderboard?limit=N` (1 to 100, default 20) → 200. */
+export interface LeaderboardResponse {
+  readonly leaderboard: readonly LeaderboardEntry[];
+}

@@ -18,7 +18,9 @@ export function createUserChannel({ webrtc }: UserChannelOptions): ChannelHandle
   const sessionOf = (channel: ChannelContext<SocketAssigns>): SignalingSession => {
     let session = sessions.get(channel);
     if (!session) {
-      session = webrtc.openSession(channel.assigns.user.id, (event, payload) => channel.push(event, payload));
+      session = webrtc.openSession(channel.assigns.user.id, channel.connectionId, (event, payload) =>
+        channel.push(event, payload),
+      );
       sessions.set(channel, session);
     }
     return session;

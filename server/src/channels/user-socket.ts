@@ -1,11 +1,13 @@
 import { Topic, TopicPattern } from '@starcatch/shared';
 import type { SessionTokens } from '../auth/session-token.ts';
+import type { RoomSimulations } from '../game/room-simulations.ts';
 import { type Logger, PhoenixSocket } from '../phoenix/index.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 import type { WebRtcSignaling } from '../rtc/webrtc-signaling.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { PlayerLinks } from '../transport/player-links.ts';
 import { createLobbyChannel } from './lobby-channel.ts';
-import { createRoomChannel } from './room-channel.ts';
+import { createRoomChannel, type RoomPushLimits } from './room-channel.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
 import { createUserChannel } from './user-channel.ts';
 
@@ -17,6 +19,9 @@ export interface UserSocketOptions {
   readonly maxChannels: number;
   readonly logger: Logger;
   readonly webrtc: WebRtcSignaling;
+  readonly games: RoomSimulations;
+  readonly links: PlayerLinks;
+  readonly roomPushLimits: RoomPushLimits;
 }
 
 /**
@@ -24,7 +29,7 @@ export interface UserSocketOptions {
  * before the upgrade; a bad or expired one is refused with HTTP 403.
  */
 export function createUserSocket(options: UserSocketOptions): PhoenixSocket<SocketAssigns> {
-  const { tokens, storage, rooms, maxPlayersLimit, maxChannels, logger, webrtc } = options;
+  const { tokens, storage, rooms, maxPlayersLimit, maxChannels, logger, webrtc, games, links } = options;
   return new PhoenixSocket<SocketAssigns>({
     connect({ params, authToken }) {
       const claims = tokens.verify(authToken ?? params.token);
@@ -33,7 +38,7 @@ export function createUserSocket(options: UserSocketOptions): PhoenixSocket<Sock
     id: ({ user }) => `user_socket:${user.id}`,
     channels: {
       [Topic.lobby]: createLobbyChannel({ storage, rooms, maxPlayersLimit }),
-      [TopicPattern.room]: createRoomChannel({ storage, rooms }),
+      [TopicPattern.room]: createRoomChannel({ storage, rooms, games, links, limits: options.roomPushLimits }),
       [TopicPattern.user]: createUserChannel({ webrtc }),
     },
     maxChannels,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataChannelLabel } from '@starcatch/shared';
+import { DataChannelLabel, type ErrorCode } from '@starcatch/shared';
 import type { OpenPeer } from './peer-registry.ts';
 import type { RtcDataChannel, RtcPeer } from './rtc-peer.ts';
 
@@ -8,8 +8,8 @@ const LABELS: ReadonlySet<string> = new Set(Object.values(DataChannelLabel));
 /** What a `NegotiatedPeer` reports to the session that owns it. */
 export interface NegotiatedPeerEvents {
   channelOpened(peer: NegotiatedPeer, label: DataChannelLabel, channel: RtcDataChannel): void;
-  /** `webrtc:close` semantics: the owner closes it. */
-  closeRequested(peer: NegotiatedPeer): void;
+  /** `webrtc:close` semantics: the owner closes it (and reports `reason` to the client, if any). */
+  closeRequested(peer: NegotiatedPeer, reason: ErrorCode | undefined): void;
 }
 
 /**
@@ -19,6 +19,7 @@ export interface NegotiatedPeerEvents {
 export class NegotiatedPeer implements OpenPeer {
   readonly id = randomUUID();
   readonly userId: string;
+  readonly connectionId: string;
   readonly engine: RtcPeer;
   readonly #channels = new Map<DataChannelLabel, RtcDataChannel>();
   readonly #announced = new Set<string>();
@@ -28,8 +29,9 @@ export class NegotiatedPeer implements OpenPeer {
   #held: (() => void)[] | null = [];
   #closed = false;
 
-  constructor(userId: string, engine: RtcPeer, events: NegotiatedPeerEvents) {
+  constructor(userId: string, connectionId: string, engine: RtcPeer, events: NegotiatedPeerEvents) {
     this.userId = userId;
+    this.connectionId = connectionId;
     this.engine = engine;
     this.#events = events;
     engine.onDataChannel((channel) => this.#track(channel));
@@ -73,8 +75,8 @@ export class NegotiatedPeer implements OpenPeer {
     for (const push of held) push();
   }
 
-  close(): void {
-    this.#events.closeRequested(this);
+  close(reason?: ErrorCode): void {
+    this.#events.closeRequested(this, reason);
   }
 
   /** Marks the peer closed and releases the engine; only the owner calls this. */

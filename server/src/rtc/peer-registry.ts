@@ -1,4 +1,4 @@
-import type { DataChannelLabel } from '@starcatch/shared';
+import type { DataChannelLabel, ErrorCode } from '@starcatch/shared';
 import type { RtcDataChannel } from './rtc-peer.ts';
 
 /**
@@ -9,10 +9,15 @@ export interface OpenPeer {
   /** Unique per peer; a re-offer gives a new one. */
   readonly id: string;
   readonly userId: string;
+  /** The socket whose `user:<id>` channel negotiated it: pairs the peer with that socket's room channel. */
+  readonly connectionId: string;
   /** The browser's channels that are open now, by label. */
   readonly channels: ReadonlyMap<DataChannelLabel, RtcDataChannel>;
-  /** Closes the peer as `webrtc:close` would; the user channel stays joined. */
-  close(): void;
+  /**
+   * Closes the peer as `webrtc:close` would; the user channel stays joined. With a reason (the
+   * server's own decision, e.g. `rate_limited`) the client is told `webrtc:state {closed, reason}`.
+   */
+  close(reason?: ErrorCode): void;
 }
 
 /** Told when peers come and go; the game attaches its message handlers in `channelOpened`. */
@@ -41,6 +46,12 @@ export class PeerRegistry {
 
   all(): IterableIterator<OpenPeer> {
     return this.#peers.values();
+  }
+
+  /** The peer of one socket, if it has one (at most one: one `user:<id>` channel per socket). */
+  forConnection(connectionId: string): OpenPeer | undefined {
+    for (const peer of this.#peers.values()) if (peer.connectionId === connectionId) return peer;
+    return undefined;
   }
 
   /** Returns a function that removes the listener. */

@@ -16,6 +16,8 @@ export type SignalingOutcome = { readonly ok: true } | { readonly ok: false; rea
 
 export interface SignalingSessionOptions {
   readonly userId: string;
+  /** The socket this session's user channel belongs to. */
+  readonly connectionId: string;
   readonly createPeer: RtcPeerFactory;
   readonly registry: PeerRegistry;
   /** Per-user budget for `webrtc:offer` and `webrtc:close`. */
@@ -119,10 +121,13 @@ export class SignalingSession {
   }
 
   #openPeer(): NegotiatedPeer {
-    const { userId, createPeer, registry, push } = this.#options;
-    const peer = new NegotiatedPeer(userId, createPeer(), {
+    const { userId, connectionId, createPeer, registry, push } = this.#options;
+    const peer = new NegotiatedPeer(userId, connectionId, createPeer(), {
       channelOpened: (owner, label, channel) => registry.channelOpened(owner, label, channel),
-      closeRequested: (owner) => this.#closePeer(owner),
+      closeRequested: (owner, reason) => {
+        if (reason && owner === this.#peer) this.#pushState({ state: 'closed', reason });
+        this.#closePeer(owner);
+      },
     });
     peer.engine.onLocalCandidate((candidate) => {
       if (this.#peer === peer) peer.afterAnswer(() => push(WebRtcEvent.ice, candidate));

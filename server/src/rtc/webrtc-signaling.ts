@@ -28,10 +28,14 @@ export class WebRtcSignaling {
     this.#iceLimit = new KeyedRateLimit(options.iceLimit, options.now);
   }
 
-  /** A session for one joined `user:<id>` channel; `push` sends to that channel's client. */
-  openSession(userId: string, push: (event: string, payload: object) => void): SignalingSession {
+  /**
+   * A session for one joined `user:<id>` channel on socket `connectionId`; `push` sends to that
+   * channel's client.
+   */
+  openSession(userId: string, connectionId: string, push: (event: string, payload: object) => void): SignalingSession {
     return new SignalingSession({
       userId,
+      connectionId,
       push,
       createPeer: this.#options.createPeer,
       registry: this.peers,

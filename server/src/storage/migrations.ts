@@ -47,6 +47,25 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'round results',
+    statements: (dialect) => [
+      // One row per player per finished round; the leaderboard sums them per user.
+      `CREATE TABLE round_results (
+        id ${identity(dialect)},
+        room_id TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        nickname TEXT NOT NULL,
+        slot INTEGER NOT NULL,
+        score INTEGER NOT NULL,
+        won INTEGER NOT NULL,
+        ended_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX round_results_user_id ON round_results (user_id)',
+    ],
+  },
 ];
 
 /** Applies every migration not yet recorded, each in its own transaction with its record. */

@@ -1,4 +1,5 @@
-import type { ChatMessage, User } from '@starcatch/shared';
+import type { ChatMessage, LeaderboardEntry, User } from '@starcatch/shared';
+import type { FinishedRound } from '../game/round-results.ts';
 import { migrate } from './migrations.ts';
 import type { Row, SqlDatabase } from './sql-database.ts';
 
@@ -106,6 +107,49 @@ export class Storage {
   async isRoomClosed(id: string): Promise<boolean> {
     const [row] = await this.#db.query('SELECT closed_at FROM rooms WHERE id = $1', [id]);
     return row !== undefined && row.closed_at !== null;
+  }
+
+  /** Stores every player's line of a finished round, all or nothing. */
+  async saveRoundResults(round: FinishedRound): Promise<void> {
+    await this.#db.transaction(
+      round.players.map((player) => ({
+        sql: `INSERT INTO round_results (room_id, round, user_id, nickname, slot, score, won, ended_at)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        params: [
+          round.roomId,
+          round.round,
+          player.userId,
+          player.nickname,
+          player.slot,
+          player.score,
+          player.won ? 1 : 0,
+          round.endedAt,
+        ],
+      })),
+    );
+  }
+
+  /**
+   * The top `limit` players over every stored round: most stars first, then most wins, then fewer
+   * rounds (the same stars in fewer rounds ranks higher). A user id keeps one nickname for life
+   * (each sign-in makes a new user), so any row's nickname is the player's.
+   */
+  async leaderboard(limit: number): Promise<LeaderboardEntry[]> {
+    const rows = await this.#db.query(
+      `SELECT user_id, MAX(nickname) AS nickname, SUM(score) AS stars, SUM(won) AS wins, COUNT(*) AS rounds
+       FROM round_results GROUP BY user_id
+       ORDER BY stars DESC, wins DESC, rounds ASC, user_id ASC LIMIT $1`,
+      [limit],
+    );
+    // PostgreSQL returns SUM and COUNT as bigint strings; SQLite as numbers.
+    return rows.map((row, index) => ({
+      rank: index + 1,
+      user_id: String(row.user_id),
+      nickname: String(row.nickname),
+      stars: Number(row.stars),
+      wins: Number(row.wins),
+      rounds: Number(row.rounds),
+    }));
   }
 
   close(): Promise<void> {

@@ -11,10 +11,7 @@ describe('lobby channel', () => {
   beforeEach(async () => {
     game = await gameSocket();
   });
-  afterEach(async () => {
-    game.rooms.dispose();
-    await game.storage.close();
-  });
+  afterEach(() => game.dispose());
 
   it('replies with the room list and chat history, then pushes the complete presence state', async () => {
     const room = game.rooms.open({ id: RoomRegistry.newId(), name: 'Nebula', maxPlayers: 4 });

@@ -11,10 +11,7 @@ describe('room channel', () => {
   beforeEach(async () => {
     game = await gameSocket({ emptyRoomTimeoutMs: 50 });
   });
-  afterEach(async () => {
-    game.rooms.dispose();
-    await game.storage.close();
-  });
+  afterEach(() => game.dispose());
 
   it('admits members with distinct slots and tells the lobby the player count', async () => {
     const room = game.rooms.open({ id: RoomRegistry.newId(), name: 'Vega', maxPlayers: 4 });
@@ -74,6 +71,21 @@ describe('room channel', () => {
     expect((response as { history: ChatMessage[] }).history).toEqual([message]);
   });
 
+  it('starts the match with the first member: the lobby sees the round state, the member a sync', async () => {
+    const room = game.rooms.open({ id: RoomRegistry.newId(), name: 'Match', maxPlayers: 4 });
+    const lobby = connectTestClient(game.socket, { user: cy });
+    await lobby.subscribeAndJoin('lobby');
+    const member = connectTestClient(game.socket, { user: ada });
+    const { response } = await member.subscribeAndJoin(`room:${room.id}`);
+    expect(response).toMatchObject({ slot: 0, state_encoding: 'binary' });
+    expect(await member.assertPush('game:event', { type: 'sync' })).toMatchObject({ players: [{ user_id: ada.id }] });
+    await member.assertPush('snapshot');
+    await lobby.assertPush('room_updated', { id: room.id, state: 'playing' });
+    member.leave(`room:${room.id}`);
+    await lobby.assertPush('room_updated', { id: room.id, state: 'waiting' });
+    expect(game.games.size).toBe(0);
+  });
+
   it('frees the slot when the last tab leaves and closes the empty room after the timeout', async () => {
     const room = game.rooms.open({ id: RoomRegistry.newId(), name: 'Short', maxPlayers: 2 });
     const client = connectTestClient(game.socket, { user: ada });
@@ -95,6 +107,6 @@ describe('user channel', () => {
       status: 'error',
       response: { reason: 'unauthorized' },
     });
-    await game.storage.close();
+    await game.dispose();
   });
 });

@@ -68,7 +68,7 @@ describe('offer and answer', () => {
 
   it('holds the answer until a macrotask after the offer settles, when its reply is on the wire', async () => {
     const pushes: string[] = [];
-    const session = webrtc.openSession('u-bo', (event) => pushes.push(event));
+    const session = webrtc.openSession('u-bo', 'connection-1', (event) => pushes.push(event));
 
     expect(await session.offer(OFFER)).toEqual({ ok: true });
     // However many awaits the channel adds before writing the reply, the answer comes later.

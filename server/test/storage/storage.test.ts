@@ -84,5 +84,44 @@ for (const engine of engines) {
       expect((await storage.recentChatMessages('room:u', 1))[0]).toEqual(stored);
       expect(stored.body).toBe(body);
     });
+
+    it('stores round results and ranks the leaderboard by stars, then wins, then fewer rounds', async () => {
+      const line = (userId: string, nickname: string, slot: number, score: number, won: boolean) => ({
+        userId,
+        nickname,
+        slot,
+        score,
+        won,
+      });
+      await storage.saveRoundResults({
+        roomId: 'r1',
+        round: 1,
+        endedAt: 1_000,
+        players: [line('lb-ada', 'Ada', 0, 5, true), line('lb-bo', 'Bo', 1, 3, false)],
+      });
+      await storage.saveRoundResults({
+        roomId: 'r1',
+        round: 2,
+        endedAt: 2_000,
+        players: [
+          line('lb-bo', 'Bo', 1, 4, true),
+          line('lb-ada', 'Ada', 0, 2, false),
+          line('lb-cy', 'Cy', 2, 0, false),
+        ],
+      });
+      await storage.saveRoundResults({
+        roomId: 'r2',
+        round: 1,
+        endedAt: 3_000,
+        players: [line('lb-dee', 'Dee', 0, 7, true)],
+      });
+      expect(await storage.leaderboard(10)).toEqual([
+        { rank: 1, user_id: 'lb-dee', nickname: 'Dee', stars: 7, wins: 1, rounds: 1 },
+        { rank: 2, user_id: 'lb-ada', nickname: 'Ada', stars: 7, wins: 1, rounds: 2 },
+        { rank: 3, user_id: 'lb-bo', nickname: 'Bo', stars: 7, wins: 1, rounds: 2 },
+        { rank: 4, user_id: 'lb-cy', nickname: 'Cy', stars: 0, wins: 0, rounds: 1 },
+      ]);
+      expect((await storage.leaderboard(2)).map((entry) => entry.user_id)).toEqual(['lb-dee', 'lb-ada']);
+    });
   });
 }

@@ -1,0 +1,127 @@
+import { randomInt } from 'node:crypto';
+import type { RoomState } from '@starcatch/shared';
+import type { InputVerdict } from './input-stream.ts';
+import type { PlayerLink } from './player-link.ts';
+import { type RoomPlayer, RoomSimulation, type RoomSimulationStats } from './room-simulation.ts';
+import type { FinishedRound } from './round-results.ts';
+import type { SimulationSettings } from './simulation-settings.ts';
+import type { MonotonicClock } from './tick-accumulator.ts';
+import { realTimers, TickLoop, type TickScheduler } from './tick-loop.ts';
+
+export interface RoomSimulationsOptions {
+  readonly settings: SimulationSettings;
+  /** A room's round phase changed; `waiting` also when its last player left. */
+  phaseChanged(roomId: string, phase: RoomState): void;
+  roundFinished(round: FinishedRound): void;
+  /** A tick threw (a bug); the room keeps running. */
+  tickFailed(roomId: string, error: unknown): void;
+  readonly clock?: MonotonicClock;
+  readonly wallClock?: () => number;
+  readonly scheduler?: TickScheduler;
+  /** The star layout seed of each new simulation; random by default. */
+  readonly seed?: () => number;
+}
+
+interface LiveRoom {
+  readonly simulation: RoomSimulation;
+  readonly loop: TickLoop;
+}
+
+/**
+ * The simulations of this server: one per room that has players, started with its first link and
+ * stopped with its last (the next player starts a fresh match). Links are found by id, so the
+ * transport side only needs to know its own link.
+ */
+export class RoomSimulations {
+  readonly #options: RoomSimulationsOptions;
+  readonly #rooms = new Map<string, LiveRoom>();
+  readonly #roomOfLink = new Map<string, string>();
+
+  constructor(options: RoomSimulationsOptions) {
+    this.#options = options;
+  }
+
+  get size(): number {
+    return this.#rooms.size;
+  }
+
+  get(roomId: string): RoomSimulation | undefined {
+    return this.#rooms.get(roomId)?.simulation;
+  }
+
+  join(roomId: string, player: RoomPlayer, link: PlayerLink): void {
+    const room = this.#rooms.get(roomId) ?? this.#start(roomId);
+    try {
+      room.simulation.join(player, link);
+    } finally {
+      // A refused join (a slot clash, a bug upstream) must not leave an empty room ticking.
+      if (room.simulation.isEmpty) this.#stop(roomId, room);
+    }
+    this.#roomOfLink.set(link.id, roomId);
+  }
+
+  leave(linkId: string): void {
+    const roomId = this.#roomOfLink.get(linkId);
+    if (roomId === undefined) return;
+    this.#roomOfLink.delete(linkId);
+    const room = this.#rooms.get(roomId);
+    if (!room) return;
+    room.simulation.leave(linkId);
+    if (room.simulation.isEmpty) this.#stop(roomId, room);
+  }
+
+  /** One raw INPUT message from a link; undefined when the link is in no room. */
+  submitInput(linkId: string, data: ArrayBuffer | ArrayBufferView): InputVerdict | undefined {
+    return this.#simulationOf(linkId)?.submitInput(linkId, data);
+  }
+
+  resync(linkId: string): void {
+    this.#simulationOf(linkId)?.resync(linkId);
+  }
+
+  stats(): Record<string, RoomSimulationStats> {
+    return Object.fromEntries([...this.#rooms].map(([id, room]) => [id, room.simulation.stats()]));
+  }
+
+  /** Stops every loop (server shutdown). */
+  dispose(): void {
+    for (const room of this.#rooms.values()) room.loop.stop();
+    this.#rooms.clear();
+    this.#roomOfLink.clear();
+  }
+
+  #simulationOf(linkId: string): RoomSimulation | undefined {
+    const roomId = this.#roomOfLink.get(linkId);
+    return roomId === undefined ? undefined : this.#rooms.get(roomId)?.simulation;
+  }
+
+  #stop(roomId: string, room: LiveRoom): void {
+    room.loop.stop();
+    this.#rooms.delete(roomId);
+    if (room.simulation.phase !== 'waiting') this.#options.phaseChanged(roomId, 'waiting');
+  }
+
+  #start(roomId: string): LiveRoom {
+    const options = this.#options;
+    const simulation = new RoomSimulation({
+      roomId,
+      seed: options.seed?.() ?? randomInt(2 ** 32),
+      settings: options.settings,
+      clock: options.clock ?? (() => performance.now()),
+      wallClock: options.wallClock ?? Date.now,
+      listener: {
+        phaseChanged: (phase) => options.phaseChanged(roomId, phase),
+        roundFinished: (round) => options.roundFinished(round),
+      },
+    });
+    const loop = new TickLoop(
+      simulation,
+      (error) => options.tickFailed(roomId, error),
+      options.scheduler ?? realTimers,
+    );
+    const room = { simulation, loop };
+    this.#rooms.set(roomId, room);
+    loop.start();
+    return room;
+  }
+}

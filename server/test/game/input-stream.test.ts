@@ -1,0 +1,73 @@
+import { encodeInput } from '@starcatch/shared';
+import { describe, expect, it } from 'vitest';
+import { InputStream, InputVerdict } from '../../src/game/input-stream.ts';
+import { FakeClock } from './fakes.ts';
+
+const input = (seq: number, bits = 0) => encodeInput({ seq, bits, clientTime: seq * 33 });
+
+function stream(clock = new FakeClock(), budget = { burst: 30, perSecond: 60 }, queueLimit = 4) {
+  return new InputStream({ budget, queueLimit, clock: clock.read });
+}
+
+describe('InputStream', () => {
+  it('hands inputs out one at a time in sequence order; the last one handed out is the ack', () => {
+    const inputs = stream();
+    expect(inputs.ackSeq).toBe(0);
+    expect(inputs.offer(input(1, 8))).toBe(InputVerdict.queued);
+    expect(inputs.offer(input(2, 4))).toBe(InputVerdict.queued);
+    expect(inputs.takeNext()).toMatchObject({ seq: 1, bits: 8 });
+    expect(inputs.ackSeq).toBe(1);
+    expect(inputs.takeNext()).toMatchObject({ seq: 2, bits: 4 });
+    expect(inputs.takeNext()).toBeUndefined();
+    expect(inputs.ackSeq).toBe(2);
+  });
+
+  it('drops duplicates and inputs overtaken on the unordered channel', () => {
+    const inputs = stream();
+    inputs.offer(input(5));
+    expect(inputs.offer(input(5))).toBe(InputVerdict.stale);
+    expect(inputs.offer(input(4))).toBe(InputVerdict.stale);
+    expect(inputs.offer(input(6))).toBe(InputVerdict.queued);
+    expect(inputs.counts).toMatchObject({ queued: 2, stale: 2 });
+  });
+
+  it('follows the sequence across the uint32 wrap', () => {
+    const inputs = stream();
+    expect(inputs.offer(input(0xffffffff))).toBe(InputVerdict.queued);
+    expect(inputs.offer(input(0))).toBe(InputVerdict.queued);
+    expect(inputs.offer(input(0xfffffffe))).toBe(InputVerdict.stale);
+  });
+
+  it('refuses what is not an INPUT message', () => {
+    const inputs = stream();
+    const bad = input(1, 0);
+    bad[6] = 0x10; // a fifth direction bit
+    expect(inputs.offer(bad)).toBe(InputVerdict.malformed);
+    expect(inputs.offer(new Uint8Array([1, 2, 3]))).toBe(InputVerdict.malformed);
+    expect(inputs.counts.malformed).toBe(2);
+  });
+
+  it('lets 30 Hz through indefinitely and drops a flood beyond the budget', () => {
+    const clock = new FakeClock();
+    const inputs = stream(clock, { burst: 30, perSecond: 60 });
+    let seq = 0;
+    for (let i = 0; i < 300; i++) {
+      clock.advanceTicks(1);
+      expect(inputs.offer(input(++seq))).toBe(InputVerdict.queued);
+      inputs.takeNext();
+    }
+    // A flood of 100 in one instant, a tick later: the refilled burst of 30 passes, the rest is dropped.
+    clock.advanceTicks(1);
+    const verdicts = Array.from({ length: 100 }, () => inputs.offer(input(++seq)));
+    expect(verdicts.filter((v) => v === InputVerdict.rateLimited)).toHaveLength(70);
+    expect(inputs.counts.rate_limited).toBe(70);
+  });
+
+  it('keeps at most queueLimit inputs waiting, dropping the oldest', () => {
+    const inputs = stream(new FakeClock(), { burst: 30, perSecond: 60 }, 2);
+    for (let seq = 1; seq <= 4; seq++) inputs.offer(input(seq));
+    expect(inputs.queued).toBe(2);
+    expect(inputs.counts.overflowed).toBe(2);
+    expect(inputs.takeNext()?.seq).toBe(3);
+  });
+});
