@@ -106,7 +106,7 @@ const Environment = z.object({
   /** Per user, `input` pushes on room:<id> (the WebSocket fallback), with the same sizing as RTC_DATA_*. */
   ROOM_INPUT_BURST: Burst.default(90),
   ROOM_INPUT_PER_MINUTE: PerMinute.default(4_800),
-  /** Per user, `chat:send` on room:<id>: at once, and per minute after (5/s: chatty humans never meet it). */
+  /** Per user, `chat:send` on the lobby and every room together: at once, then per minute (5/s: chatty humans never meet it). */
   ROOM_CHAT_BURST: Burst.default(30),
   ROOM_CHAT_PER_MINUTE: PerMinute.default(300),
   /** Length of a round and of the pause after it, in seconds (tests and demos shrink them). */

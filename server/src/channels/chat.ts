@@ -7,6 +7,7 @@ import {
   validateChatBody,
 } from '@starcatch/shared';
 import { z } from 'zod';
+import type { KeyedRateLimit } from '../limits/keyed-rate-limit.ts';
 import { type ChannelContext, error, ok, type Reply } from '../phoenix/index.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
@@ -27,12 +28,19 @@ export function chatHistory(storage: Storage, topic: string, lastSeenId: number 
     : storage.chatMessagesAfter(topic, lastSeenId, CHAT_CATCH_UP_LIMIT);
 }
 
-/** `chat:send {body}`: validate, store, then reply with the stored message and broadcast it. */
+/**
+ * `chat:send {body}`: check the sender's budget (one per user, shared by the lobby and every room),
+ * validate, store, then reply with the stored message and broadcast it.
+ */
 export async function sendChat(
   storage: Storage,
+  limit: KeyedRateLimit,
   channel: ChannelContext<SocketAssigns>,
   payload: unknown,
 ): Promise<Reply> {
+  if (limit.check(channel.assigns.user.id) !== 'allowed') {
+    return error(channelError(ErrorCode.rateLimited, 'You are sending messages too fast; wait a moment.'));
+  }
   const body = validateChatBody((payload as { body?: unknown } | null)?.body);
   if (!body.ok) return error(channelError(ErrorCode.invalidMessage, body.message));
   const { user } = channel.assigns;

@@ -7,6 +7,7 @@ import {
   type PresenceMetaFields,
   validateNewRoom,
 } from '@starcatch/shared';
+import type { KeyedRateLimit } from '../limits/keyed-rate-limit.ts';
 import { type ChannelHandler, error, ok } from '../phoenix/index.ts';
 import { RoomRegistry } from '../rooms/room-registry.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -20,6 +21,8 @@ export interface LobbyChannelDeps {
   readonly storage: Storage;
   readonly rooms: RoomRegistry;
   readonly maxPlayersLimit: number;
+  /** The per-user chat budget, shared with the rooms. */
+  readonly chatLimit: KeyedRateLimit;
 }
 
 /**
@@ -31,6 +34,7 @@ export function createLobbyChannel({
   storage,
   rooms,
   maxPlayersLimit,
+  chatLimit,
 }: LobbyChannelDeps): ChannelHandler<SocketAssigns> {
   /** Stores the room before anyone hears of it, so an acknowledged room survives a restart. */
   async function openRoom(name: string, maxPlayers: number) {
@@ -61,7 +65,7 @@ export function createLobbyChannel({
     async handleIn(event, payload, channel) {
       switch (event) {
         case ChatEvent.send:
-          return sendChat(storage, channel, payload);
+          return sendChat(storage, chatLimit, channel, payload);
         case LobbyEvent.createRoom: {
           const request = (payload ?? {}) as { name?: unknown; max_players?: unknown };
           const room = validateNewRoom(request.name, request.max_players, maxPlayersLimit);

@@ -26,6 +26,8 @@ export interface RoomChannelDeps {
   readonly games: RoomSimulations;
   readonly links: PlayerLinks;
   readonly limits: RoomPushLimits;
+  /** The per-user chat budget, shared with the lobby. */
+  readonly chatLimit: KeyedRateLimit;
   readonly now?: Clock;
 }
 
@@ -39,7 +41,6 @@ export interface RoomChannelDeps {
 export function createRoomChannel(deps: RoomChannelDeps): ChannelHandler<SocketAssigns> {
   const { storage, rooms, games, links } = deps;
   const inputLimit = new KeyedRateLimit(deps.limits.input, deps.now);
-  const chatLimit = new KeyedRateLimit(deps.limits.chat, deps.now);
   const slots = new WeakMap<ChannelContext<SocketAssigns>, number>();
   const linkOf = new WeakMap<ChannelContext<SocketAssigns>, GameLink>();
 
@@ -87,12 +88,7 @@ export function createRoomChannel(deps: RoomChannelDeps): ChannelHandler<SocketA
         else links.webSocketInputDropped(link);
         return undefined;
       }
-      if (event === ChatEvent.send) {
-        if (chatLimit.check(userId) !== 'allowed') {
-          return error(channelError(ErrorCode.rateLimited, 'You are sending messages too fast; wait a moment.'));
-        }
-        return sendChat(storage, channel, payload);
-      }
+      if (event === ChatEvent.send) return sendChat(storage, deps.chatLimit, channel, payload);
       return error(channelError(ErrorCode.invalidRequest, `unknown event "${event}"`));
     },
 

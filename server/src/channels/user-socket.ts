@@ -1,6 +1,7 @@
 import { Topic, TopicPattern } from '@starcatch/shared';
 import type { SessionTokens } from '../auth/session-token.ts';
 import type { RoomSimulations } from '../game/room-simulations.ts';
+import { KeyedRateLimit } from '../limits/keyed-rate-limit.ts';
 import { type Logger, PhoenixSocket } from '../phoenix/index.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 import type { WebRtcSignaling } from '../rtc/webrtc-signaling.ts';
@@ -30,6 +31,7 @@ export interface UserSocketOptions {
  */
 export function createUserSocket(options: UserSocketOptions): PhoenixSocket<SocketAssigns> {
   const { tokens, storage, rooms, maxPlayersLimit, maxChannels, logger, webrtc, games, links } = options;
+  const chatLimit = new KeyedRateLimit(options.roomPushLimits.chat);
   return new PhoenixSocket<SocketAssigns>({
     connect({ params, authToken }) {
       const claims = tokens.verify(authToken ?? params.token);
@@ -37,8 +39,15 @@ export function createUserSocket(options: UserSocketOptions): PhoenixSocket<Sock
     },
     id: ({ user }) => `user_socket:${user.id}`,
     channels: {
-      [Topic.lobby]: createLobbyChannel({ storage, rooms, maxPlayersLimit }),
-      [TopicPattern.room]: createRoomChannel({ storage, rooms, games, links, limits: options.roomPushLimits }),
+      [Topic.lobby]: createLobbyChannel({ storage, rooms, maxPlayersLimit, chatLimit }),
+      [TopicPattern.room]: createRoomChannel({
+        storage,
+        rooms,
+        games,
+        links,
+        limits: options.roomPushLimits,
+        chatLimit,
+      }),
       [TopicPattern.user]: createUserChannel({ webrtc }),
     },
     maxChannels,

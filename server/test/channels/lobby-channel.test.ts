@@ -120,4 +120,19 @@ describe('lobby channel', () => {
     expect(second.room.id).toBe(first.room.id);
     expect(game.rooms.list()).toHaveLength(1);
   });
+
+  it('shares one chat budget per user between the lobby and the rooms', async () => {
+    const client = connectTestClient(game.socket, { user: ada });
+    await client.subscribeAndJoin('lobby');
+    // The test socket allows a burst of 5 messages.
+    for (let i = 0; i < 5; i++) await client.assertReply(client.push('lobby', 'chat:send', { body: `m${i}` }), 'ok');
+    await client.assertReply(client.push('lobby', 'chat:send', { body: 'one too many' }), 'error', {
+      reason: 'rate_limited',
+    });
+    const room = game.rooms.open({ id: RoomRegistry.newId(), name: 'Budget', maxPlayers: 4 });
+    await client.subscribeAndJoin(`room:${room.id}`);
+    await client.assertReply(client.push(`room:${room.id}`, 'chat:send', { body: 'still too many' }), 'error', {
+      reason: 'rate_limited',
+    });
+  });
 });
