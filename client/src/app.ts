@@ -3,6 +3,7 @@ import { ChannelRequestError } from './net/channel-request-error.ts';
 import { ApiRequestError, checkSession, type Fetch, requestSession } from './net/session-api.ts';
 import { SessionConnection } from './net/session-connection.ts';
 import { DEFAULT_NET_TIMING, type NetTiming } from './net/timing.ts';
+import type { TransportSwitch } from './net/transport-switch.ts';
 import type { KeyValueStorage } from './state/session-persistence.ts';
 import { isSignedIn } from './state/session-store.ts';
 import { createStores, type Stores } from './state/stores.ts';
@@ -18,6 +19,8 @@ export interface AppEnvironment {
   readonly timing?: Partial<NetTiming>;
   /** Epoch milliseconds, sub-millisecond where the platform allows; stamps chat arrivals. */
   readonly now?: () => number;
+  /** False plays over the WebSocket only; the page passes false for `?rtc=off`. */
+  readonly webrtc?: boolean;
 }
 
 /**
@@ -50,6 +53,8 @@ export interface App {
   readonly actions: Actions;
   /** Reconnects a session remembered from an earlier visit, if there is one. */
   resume(): void;
+  /** The game traffic of the room the player is in; null outside a room. */
+  gameLink(): TransportSwitch | null;
 }
 
 /** Shown on the sign-in screen after the server refused a stored or live token. */
@@ -73,6 +78,7 @@ export function createApp(env: AppEnvironment): App {
       stores,
       timing,
       now,
+      webrtc: env.webrtc ?? true,
       checkSession: () =>
         checkSession(env.fetch, token, { baseUrl: apiBaseUrl, timeoutMs: timing.sessionCheckTimeoutMs }),
       onRefused: () => {
@@ -162,5 +168,6 @@ export function createApp(env: AppEnvironment): App {
       const session = stores.session.getState();
       if (isSignedIn(session) && connection === null) connect(session.token, session.user.id);
     },
+    gameLink: () => connection?.gameLink ?? null,
   };
 }

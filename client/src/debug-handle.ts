@@ -25,7 +25,12 @@ export function wantsDebugHandle(mode: string, search: string): boolean {
  *   (`performance.timeOrigin + performance.now()`) the message first reached this tab. `pending`
  *   holds the messages sent from this tab without an `ok` yet: `{localId, scope: 'lobby' | 'room',
  *   body, status: 'sending' | 'failed', error, maybeDelivered, afterId, sentAt}`.
- * - `net`: `{status: 'idle' | 'connecting' | 'open' | 'reconnecting'}`.
+ * - `net`: `{status: 'idle' | 'connecting' | 'open' | 'reconnecting', transport: 'webrtc' |
+ *   'websocket' | null, rtt, dataChannels: {events, state}, rtcOpenMs}`; `rtt` is the latest input →
+ *   ack round trip in ms, `rtcOpenMs` the offer → both DataChannels open time of the current peer.
+ * - `game`: `{you, players: [{id, nickname, slot, x, y, score}], stars: [{id, x, y}], round:
+ *   {phase, round, remainingMs, winners}}`; `you` is this player's user id (null outside a room),
+ *   positions are the newest snapshot's.
  *
  * `actions` are the functions the UI calls, all returning promises: `signIn(nickname)`,
  * `signOut()`, `createRoom(name, maxPlayers)` (creates and enters; resolves with the room),

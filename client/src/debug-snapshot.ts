@@ -1,4 +1,4 @@
-import type { RoomSummary, User } from '@starcatch/shared';
+import type { PlayerTransport, RoomSummary, RoomState as RoundPhase, StarJson, User } from '@starcatch/shared';
 import type { Actions } from './app.ts';
 import type { ChatEntry } from './state/chat-log.ts';
 import type { LobbyState } from './state/lobby-store.ts';
@@ -25,6 +25,31 @@ export interface ChatSnapshot {
   readonly pending: readonly PendingChat[];
 }
 
+/** One player of the match; `x`, `y` are the newest snapshot's (the server's) position. */
+export interface GamePlayerSnapshot {
+  readonly id: string;
+  readonly nickname: string;
+  readonly slot: number;
+  readonly x: number;
+  readonly y: number;
+  readonly score: number;
+}
+
+/** The match of the room the player is in; empty outside a room. */
+export interface GameSnapshot {
+  /** This player's user id while in a room, else null. */
+  readonly you: string | null;
+  readonly players: readonly GamePlayerSnapshot[];
+  readonly stars: readonly StarJson[];
+  readonly round: {
+    readonly phase: RoundPhase;
+    readonly round: number;
+    /** Until the current phase ends; null while waiting for players. */
+    readonly remainingMs: number | null;
+    readonly winners: readonly number[];
+  };
+}
+
 /**
  * A plain, deeply frozen copy of the client's state for tests and the console. The token is left
  * out on purpose: a snapshot pasted into a bug report must not carry a credential. `game` joins it
@@ -41,7 +66,17 @@ export interface DebugSnapshot {
   /** Null outside a room, and while the first join of one is on its way. */
   readonly room: RoomSnapshot | null;
   readonly chat: ChatSnapshot;
-  readonly net: { readonly status: SocketStatus };
+  readonly net: {
+    readonly status: SocketStatus;
+    /** The path game traffic takes; null outside a room. */
+    readonly transport: PlayerTransport | null;
+    /** Latest input → ack round trip in ms; null until measured. */
+    readonly rtt: number | null;
+    readonly dataChannels: { readonly events: boolean; readonly state: boolean };
+    /** Offer → both DataChannels open of the current peer, in ms. */
+    readonly rtcOpenMs: number | null;
+  };
+  readonly game: GameSnapshot;
 }
 
 /** The functions behind the UI, as `window.__starcatch.actions` exposes them: the app's own actions. */
@@ -65,7 +100,9 @@ export function takeSnapshot(stores: Stores): DebugSnapshot {
   const room = stores.room.getState();
   const chat = stores.chat.getState();
   const net = stores.net.getState();
+  const { match } = stores.game.getState();
   const summary = currentRoom(room, lobby.rooms);
+  const now = performance.now();
   return deepFreeze(
     structuredClone({
       session: {
@@ -85,7 +122,24 @@ export function takeSnapshot(stores: Stores): DebugSnapshot {
               members: room.members,
             },
       chat: { lobby: chat.lobby, room: chat.room, pending: chat.pending },
-      net: { status: net.status },
+      net: {
+        status: net.status,
+        transport: net.transport,
+        rtt: net.rtt,
+        dataChannels: net.dataChannels,
+        rtcOpenMs: net.rtcOpenMs,
+      },
+      game: {
+        you: summary === null ? null : (session.user?.id ?? null),
+        players: match.players.map(({ id, nickname, slot, x, y, score }) => ({ id, nickname, slot, x, y, score })),
+        stars: match.stars,
+        round: {
+          phase: match.round.phase,
+          round: match.round.round,
+          remainingMs: match.round.endsAt === null ? null : Math.max(0, Math.round(match.round.endsAt - now)),
+          winners: match.round.winners,
+        },
+      },
     }),
   );
 }

@@ -11,6 +11,7 @@ function boot(): void {
     storage: browserStorage(),
     fetch: window.fetch.bind(window),
     socketEndpoint: '/socket',
+    webrtc: new URLSearchParams(window.location.search).get('rtc') !== 'off',
   });
   if (wantsDebugHandle(import.meta.env.MODE, window.location.search)) installDebugHandle(window, app);
   // Resumed before the view mounts, so a room link in the address bar finds a connection to join with.

@@ -20,7 +20,19 @@ describe('takeSnapshot', () => {
       lobby: { status: 'joined', online: [vega], rooms: [] },
       room: null,
       chat: { lobby: [], room: [], pending: [] },
-      net: { status: 'open' },
+      net: {
+        status: 'open',
+        transport: null,
+        rtt: null,
+        dataChannels: { events: false, state: false },
+        rtcOpenMs: null,
+      },
+      game: {
+        you: null,
+        players: [],
+        stars: [],
+        round: { phase: 'waiting', round: 0, remainingMs: null, winners: [] },
+      },
     });
     expect(JSON.stringify(snapshot)).not.toContain('secret');
     expect(Object.isFrozen(snapshot.lobby.online[0])).toBe(true);

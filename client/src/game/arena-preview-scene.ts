@@ -1,18 +1,14 @@
-import { ARENA_MAP, type ArenaMap, SeededRandom, spawnPointFor, WALL_THICKNESS } from '@starcatch/shared';
+import { ARENA_MAP, type ArenaMap, spawnPointFor, WALL_THICKNESS } from '@starcatch/shared';
 import Phaser from 'phaser';
+import { drawArenaBackdrop } from './arena-backdrop.ts';
 import type { ArenaPilot, ArenaRoster } from './arena-roster.ts';
 
-/** Grid spacing on the arena floor, in world units. */
-const GRID_STEP = 100;
 /** Ship size (nose to tail), in world units: drawn larger than its collision radius (16) to read well when the arena is scaled down. */
 const SHIP_LENGTH = 52;
 /** How far from the ship's centre its name tag sits (below it, or above it in the lower half). */
 const TAG_OFFSET = 50;
 /** Space kept between a name tag and the outer wall. */
 const TAG_MARGIN = 8;
-/** Background specks; fixed seed so every tab draws the same sky. */
-const SPECK_COUNT = 140;
-const SPECK_SEED = 0x5eed;
 
 /**
  * The room's placeholder scene until the game arrives: the arena from the shared map (floor grid,
@@ -36,8 +32,7 @@ export class ArenaPreviewScene extends Phaser.Scene {
   }
 
   create(): void {
-    this.#drawFloor();
-    this.#drawWalls();
+    drawArenaBackdrop(this, this.#map);
     this.#drawCaption();
     this.#ships = this.add.container(0, 0);
     this.#drawShips(this.#roster.pilots());
@@ -63,45 +58,6 @@ export class ArenaPreviewScene extends Phaser.Scene {
   #stopListening(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
-  }
-
-  #drawFloor(): void {
-    const { width, height } = this.#map;
-    const floor = this.add.graphics();
-    floor.lineStyle(1, 0x5fd8ff, 0.06);
-    for (let x = GRID_STEP; x < width; x += GRID_STEP) floor.lineBetween(x, 0, x, height);
-    for (let y = GRID_STEP; y < height; y += GRID_STEP) floor.lineBetween(0, y, width, y);
-
-    const specks = new SeededRandom(SPECK_SEED);
-    const random = () => specks.next();
-    for (let i = 0; i < SPECK_COUNT; i++) {
-      const bright = random() < 0.15;
-      floor.fillStyle(bright ? 0xfff3b0 : 0xc8d4ff, bright ? 0.7 : 0.25 + random() * 0.25);
-      floor.fillCircle(random() * width, random() * height, bright ? 2 : 1.2);
-    }
-  }
-
-  #drawWalls(): void {
-    const walls = this.add.graphics();
-    const [top, bottom, left, right, ...inner] = this.#map.walls;
-    // The outer wall is one glowing frame rather than four blocks.
-    if (top && bottom && left && right) {
-      const t = top.height;
-      walls.fillStyle(0x141b44, 1);
-      for (const wall of [top, bottom, left, right]) walls.fillRect(wall.x, wall.y, wall.width, wall.height);
-      walls.lineStyle(6, 0x5fd8ff, 0.12);
-      walls.strokeRect(t, t, this.#map.width - 2 * t, this.#map.height - 2 * t);
-      walls.lineStyle(2, 0x5fd8ff, 0.7);
-      walls.strokeRect(t, t, this.#map.width - 2 * t, this.#map.height - 2 * t);
-    }
-    for (const wall of inner) {
-      walls.fillStyle(0x1a2256, 1);
-      walls.fillRoundedRect(wall.x, wall.y, wall.width, wall.height, 6);
-      walls.lineStyle(6, 0x8f7bff, 0.14);
-      walls.strokeRoundedRect(wall.x, wall.y, wall.width, wall.height, 6);
-      walls.lineStyle(2, 0xa99bff, 0.75);
-      walls.strokeRoundedRect(wall.x, wall.y, wall.width, wall.height, 6);
-    }
   }
 
   #drawCaption(): void {

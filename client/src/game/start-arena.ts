@@ -1,7 +1,8 @@
 import Phaser from 'phaser';
 import { ArenaPreviewScene } from './arena-preview-scene.ts';
 import type { ArenaRoster } from './arena-roster.ts';
-import { createGameConfig } from './game-config.ts';
+import { createGameConfig, GAME_PIXELS_PER_UNIT } from './game-config.ts';
+import { GameScene, type GameSceneDeps } from './game-scene.ts';
 
 /** A running Phaser game in a page element. */
 export interface RunningArena {
@@ -9,14 +10,17 @@ export interface RunningArena {
 }
 
 /**
- * Boots Phaser with the arena preview in `parent`. This module is loaded on demand, so Phaser's
- * weight is only paid when a player enters a room.
+ * Boots Phaser in `parent`: the game when it is given the game's dependencies, else the still
+ * preview of the roster. This module is loaded on demand, so Phaser's weight is only paid when a
+ * player enters a room.
  */
-export function startArena(parent: HTMLElement, roster: ArenaRoster): RunningArena {
-  const game = new Phaser.Game(createGameConfig(parent, [new ArenaPreviewScene(roster)]));
+export function startArena(parent: HTMLElement, roster: ArenaRoster, game?: GameSceneDeps): RunningArena {
+  const running = game
+    ? new Phaser.Game(createGameConfig(parent, [new GameScene(game)], GAME_PIXELS_PER_UNIT))
+    : new Phaser.Game(createGameConfig(parent, [new ArenaPreviewScene(roster)]));
   return {
     destroy() {
-      game.destroy(true);
+      running.destroy(true);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type ChannelError, PresenceEvent, type RoomSummary, Topic } from '@starcatch/shared';
+import { type ChannelError, PresenceEvent, type RoomSummary, StateEncoding, Topic } from '@starcatch/shared';
 import { type Channel, Presence } from 'phoenix';
 import type { ChatStore } from '../state/chat-store.ts';
 import type { PresenceMeta } from '../state/online-users.ts';
@@ -10,6 +10,7 @@ import { ChannelRequestError, NO_REPLY_MESSAGE } from './channel-request-error.t
 import { ChatFeed } from './chat-feed.ts';
 import type { GameSocket } from './game-socket.ts';
 import type { NetTiming } from './timing.ts';
+import { WebSocketLink } from './websocket-link.ts';
 
 export interface RoomChannelOptions {
   readonly socket: GameSocket;
@@ -42,6 +43,8 @@ export interface JoinedRoom {
 export class RoomChannel {
   readonly roomId: string;
   readonly chat: ChatFeed;
+  /** Game traffic on this channel: the WebSocket path. */
+  readonly game: WebSocketLink;
   readonly #channel: Channel;
   readonly #room: RoomStore;
   readonly #joined: Promise<JoinedRoom>;
@@ -61,6 +64,7 @@ export class RoomChannel {
       const lastSeen = this.chat.lastSeenId;
       return lastSeen === undefined ? {} : { last_seen_id: lastSeen };
     });
+    this.game = new WebSocketLink(this.#channel);
     this.chat = new ChatFeed({
       channel: this.#channel,
       scope: 'room',
@@ -94,6 +98,8 @@ export class RoomChannel {
             this.#refused(error.toChannelError(), options.onEvicted);
             return;
           }
+          const encoding = (reply as { state_encoding?: unknown } | null)?.state_encoding;
+          this.game.encoding = encoding === StateEncoding.base64 ? StateEncoding.base64 : StateEncoding.binary;
           this.#wasJoined = true;
           this.#room.setState({ status: 'joined', summary: joined.room, slot: joined.slot, refusal: null });
           this.chat.joined(joined.history);

@@ -1,5 +1,8 @@
-import type { ChatMessage, RoomSummary } from '@starcatch/shared';
+import { type ChatMessage, type RoomSummary, Topic } from '@starcatch/shared';
+import type { Channel } from 'phoenix';
 import { EMPTY_CHAT } from '../state/chat-store.ts';
+import { applyGameEvent, applySnapshot, EMPTY_MATCH } from '../state/match.ts';
+import { NO_GAME_NET } from '../state/net-store.ts';
 import type { Stores } from '../state/stores.ts';
 import { ChannelRequestError } from './channel-request-error.ts';
 import type { ChatFeed } from './chat-feed.ts';
@@ -8,12 +11,18 @@ import { LobbyChannel } from './lobby-channel.ts';
 import { type JoinedRoom, RoomChannel } from './room-channel.ts';
 import type { SessionCheck } from './session-api.ts';
 import type { NetTiming } from './timing.ts';
+import { TransportSwitch } from './transport-switch.ts';
+import { WebRtcLink } from './webrtc-link.ts';
 
 export interface SessionConnectionOptions {
   readonly endpoint: string;
   readonly token: string;
   readonly userId: string;
-  readonly stores: Pick<Stores, 'lobby' | 'room' | 'chat' | 'net'>;
+  readonly stores: Pick<Stores, 'lobby' | 'room' | 'chat' | 'net' | 'game'>;
+  /** False plays over the WebSocket only (`?rtc=off`). */
+  readonly webrtc?: boolean;
+  /** ICE servers for the peer; none (no STUN) by default, which is all loopback and LAN play need. */
+  readonly iceServers?: RTCIceServer[];
   readonly timing: NetTiming;
   readonly checkSession: () => Promise<SessionCheck>;
   /** Epoch milliseconds with sub-millisecond precision. */
@@ -37,6 +46,9 @@ export class SessionConnection {
   readonly #lobby: LobbyChannel;
   readonly #ready: Promise<void>;
   #room: RoomChannel | null = null;
+  #game: TransportSwitch | null = null;
+  /** `user:<id>`, for WebRTC signaling; null with WebRTC off. */
+  readonly #signaling: Channel | null;
   #rejectReady: (reason: Error) => void = () => {};
   #closed = false;
   #localIds = 0;
@@ -67,6 +79,8 @@ export class SessionConnection {
     const closed = new Promise<never>((_, reject) => {
       this.#rejectReady = reject;
     });
+    this.#signaling = options.webrtc === false ? null : this.#socket.channel(Topic.user(options.userId));
+    this.#signaling?.join(options.timing.pushTimeoutMs);
     this.#ready = Promise.race([this.#lobby.joined, closed]);
     this.#ready.catch(() => {});
     this.#socket.connect();
@@ -94,6 +108,7 @@ export class SessionConnection {
       onEvicted: () => this.#forget(room),
     });
     this.#room = room;
+    this.#startGame(room);
     room.joined.catch(() => this.#forget(room));
     return room.joined;
   }
@@ -101,6 +116,12 @@ export class SessionConnection {
   leaveRoom(): void {
     this.#room?.leave();
     this.#room = null;
+    this.#stopGame();
+  }
+
+  /** The game traffic of the room the player is in; null outside a room. */
+  get gameLink(): TransportSwitch | null {
+    return this.#game;
   }
 
   createRoom(name: string, maxPlayers: number): Promise<RoomSummary> {
@@ -134,6 +155,7 @@ export class SessionConnection {
     this.#rejectReady(reason);
     this.leaveRoom();
     this.#lobby.leave();
+    this.#signaling?.leave();
     this.#socket.stop();
     this.#options.stores.chat.setState(EMPTY_CHAT);
   }
@@ -150,7 +172,31 @@ export class SessionConnection {
   }
 
   #forget(room: RoomChannel): void {
-    if (this.#room === room) this.#room = null;
+    if (this.#room !== room) return;
+    this.#room = null;
+    this.#stopGame();
+  }
+
+  #startGame(room: RoomChannel): void {
+    this.#stopGame();
+    const { stores, timing } = this.#options;
+    const rtc =
+      this.#signaling === null
+        ? null
+        : new WebRtcLink({ signaling: this.#signaling, timing, iceServers: this.#options.iceServers ?? [] });
+    const game = new TransportSwitch(room.game, rtc, stores.net);
+    game.onEvent((event) =>
+      stores.game.setState((state) => ({ match: applyGameEvent(state.match, event, performance.now()) })),
+    );
+    game.onSnapshot((snapshot) => stores.game.setState((state) => ({ match: applySnapshot(state.match, snapshot) })));
+    this.#game = game;
+  }
+
+  #stopGame(): void {
+    this.#game?.close();
+    this.#game = null;
+    this.#options.stores.game.setState({ match: EMPTY_MATCH });
+    this.#options.stores.net.setState(NO_GAME_NET);
   }
 }
 

@@ -25,6 +25,13 @@ export interface NetTiming {
    * answer counts as "server down", so the socket keeps retrying.
    */
   readonly sessionCheckTimeoutMs: number;
+  /**
+   * How long a WebRTC attempt may take from the offer to both DataChannels open before it is
+   * abandoned and tried again. Measured on loopback: 130–220 ms, so the default is generous.
+   */
+  readonly rtcOpenTimeoutMs: number;
+  /** Delay before WebRTC attempt `tries` (1-based) after a failed, closed or timed-out peer. */
+  readonly rtcRetryAfterMs: (tries: number) => number;
 }
 
 /**
@@ -38,6 +45,13 @@ const RECONNECT_MAX_MS = 3000;
 const REJOIN_BACKOFF_MS = [1000, 2000, 5000] as const;
 const REJOIN_MAX_MS = 10_000;
 
+/**
+ * The game plays on over the WebSocket meanwhile, so there is no hurry: quick first retries for a
+ * blip, then a slow pace that costs the server one offer every 10 s per stuck tab.
+ */
+const RTC_RETRY_BACKOFF_MS = [500, 1000, 2000, 5000] as const;
+const RTC_RETRY_MAX_MS = 10_000;
+
 export const DEFAULT_NET_TIMING: NetTiming = {
   reconnectAfterMs: (tries) => RECONNECT_BACKOFF_MS[tries - 1] ?? RECONNECT_MAX_MS,
   rejoinAfterMs: (tries) => REJOIN_BACKOFF_MS[tries - 1] ?? REJOIN_MAX_MS,
@@ -46,4 +60,6 @@ export const DEFAULT_NET_TIMING: NetTiming = {
   chatSendTimeoutMs: 10_000,
   signInTimeoutMs: 10_000,
   sessionCheckTimeoutMs: 2_000,
+  rtcOpenTimeoutMs: 5_000,
+  rtcRetryAfterMs: (tries) => RTC_RETRY_BACKOFF_MS[tries - 1] ?? RTC_RETRY_MAX_MS,
 };

@@ -1,3 +1,4 @@
+import type { PlayerTransport } from '@starcatch/shared';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
 /**
@@ -9,10 +10,27 @@ export type SocketStatus = 'idle' | 'connecting' | 'open' | 'reconnecting';
 
 export interface NetState {
   readonly status: SocketStatus;
+  /** The path game traffic takes; null outside a room. */
+  readonly transport: PlayerTransport | null;
+  /** The latest input → ack round trip in ms, whichever path carried it; null until measured. */
+  readonly rtt: number | null;
+  /** The latest round trip measured on each path. */
+  readonly rttByTransport: Readonly<Partial<Record<PlayerTransport, number>>>;
+  readonly dataChannels: { readonly events: boolean; readonly state: boolean };
+  /** Offer → both DataChannels open of the current peer, in ms. */
+  readonly rtcOpenMs: number | null;
 }
 
 export type NetStore = StoreApi<NetState>;
 
+export const NO_GAME_NET: Omit<NetState, 'status'> = {
+  transport: null,
+  rtt: null,
+  rttByTransport: {},
+  dataChannels: { events: false, state: false },
+  rtcOpenMs: null,
+};
+
 export function createNetStore(): NetStore {
-  return createStore<NetState>()(() => ({ status: 'idle' }));
+  return createStore<NetState>()(() => ({ status: 'idle', ...NO_GAME_NET }));
 }

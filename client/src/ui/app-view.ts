@@ -37,7 +37,21 @@ export function mountAppView(root: HTMLElement, app: App, win: Window = window):
       case 'lobby':
         return createLobbyScreen({ session, lobby, room, chat, actions });
       case 'room':
-        return createRoomScreen({ roomId: route.roomId, session, lobby, room, chat, actions });
+        return createRoomScreen({
+          roomId: route.roomId,
+          session,
+          lobby,
+          room,
+          chat,
+          actions,
+          game: {
+            link: () => app.gameLink(),
+            youId: session.getState().user?.id ?? '',
+            match: () => app.stores.game.getState().match,
+            net: () => net.getState(),
+            bytes: () => app.gameLink()?.bytes ?? { in: 0, out: 0 },
+          },
+        });
     }
   }
 

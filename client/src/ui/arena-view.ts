@@ -1,5 +1,6 @@
 import { MAX_PLAYERS_LIMIT } from '@starcatch/shared';
 import { type ArenaPilot, type ArenaRoster, seatPilots } from '../game/arena-roster.ts';
+import type { GameSceneDeps } from '../game/game-scene.ts';
 import type { RunningArena } from '../game/start-arena.ts';
 import type { RoomState, RoomStore } from '../state/room-store.ts';
 import { h } from './dom.ts';
@@ -8,6 +9,8 @@ import type { Screen } from './screen.ts';
 export interface ArenaViewDeps {
   readonly room: RoomStore;
   readonly youId: string;
+  /** What the game scene reads; without it the arena shows the still preview. */
+  readonly game?: GameSceneDeps;
 }
 
 /**
@@ -15,7 +18,7 @@ export interface ArenaViewDeps {
  * loaded on first use; the roster handed to the scene is read from the room store, so the scene
  * never sees a store or a socket.
  */
-export function createArenaView({ room, youId }: ArenaViewDeps): Screen {
+export function createArenaView({ room, youId, game }: ArenaViewDeps): Screen {
   const stage = h('div', { className: 'arena__stage' });
   const overlayText = h('span', { className: 'arena__overlay-text' });
   const overlay = h(
@@ -59,7 +62,7 @@ export function createArenaView({ room, youId }: ArenaViewDeps): Screen {
   let arena: RunningArena | null = null;
   import('../game/start-arena.ts').then(
     ({ startArena }) => {
-      if (!disposed) arena = startArena(stage, roster);
+      if (!disposed) arena = startArena(stage, roster, game);
     },
     () => {
       stage.textContent = 'The arena could not be loaded. Reload the page to try again.';

@@ -15,7 +15,12 @@ export function createConnectionBanner(net: NetStore): Screen {
     text,
   );
 
+  let shown: NetState['status'] | null = null;
+  // The net store also changes with every measured round trip (20 times a second in a room); the
+  // DOM is only touched when the socket status itself changes.
   function render({ status }: NetState): void {
+    if (status === shown) return;
+    shown = status;
     const down = status === 'connecting' || status === 'reconnecting';
     element.classList.toggle('is-visible', down);
     element.setAttribute('aria-hidden', String(!down));

@@ -1,5 +1,6 @@
 import type { RoomState as RoundState } from '@starcatch/shared';
 import type { Actions } from '../app.ts';
+import type { GameSceneDeps } from '../game/game-scene.ts';
 import type { ChatStore } from '../state/chat-store.ts';
 import type { LobbyStore } from '../state/lobby-store.ts';
 import { currentRoom, type RoomState, type RoomStore } from '../state/room-store.ts';
@@ -17,6 +18,8 @@ export interface RoomScreenDeps {
   readonly room: RoomStore;
   readonly chat: ChatStore;
   readonly actions: Actions;
+  /** What the game scene reads; without it the arena shows the still preview. */
+  readonly game?: GameSceneDeps;
 }
 
 const ROUND_LABEL: Record<RoundState, string> = {
@@ -29,7 +32,7 @@ const ROUND_LABEL: Record<RoundState, string> = {
 const COPIED_FEEDBACK_MS = 1600;
 
 /** A room: the arena, the crew, the room chat, and a way back to the lobby. */
-export function createRoomScreen({ roomId, session, lobby, room, chat, actions }: RoomScreenDeps): Screen {
+export function createRoomScreen({ roomId, session, lobby, room, chat, actions, game }: RoomScreenDeps): Screen {
   const youId = session.getState().user?.id ?? '';
   const title = h('h1', { className: 'room-head__title' }, 'Entering room…');
   const badge = h('span', { className: 'state-badge' });
@@ -54,7 +57,7 @@ export function createRoomScreen({ roomId, session, lobby, room, chat, actions }
     });
   });
 
-  const arena = createArenaView({ room, youId });
+  const arena = createArenaView({ room, youId, game });
   const members = createMemberList(room, youId);
   const roomChat = createChatPanel({
     chat,

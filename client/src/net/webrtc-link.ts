@@ -1,0 +1,254 @@
+import {
+  DATA_CHANNEL_OPTIONS,
+  DataChannelLabel,
+  decodeSnapshot,
+  type GameEventMessage,
+  type IceCandidatePayload,
+  parseGameEvent,
+  type SnapshotMessage,
+  WebRtcEvent,
+  type WebRtcStatePayload,
+} from '@starcatch/shared';
+import type { Channel } from 'phoenix';
+import { type DataChannelStates, Listeners } from './game-link.ts';
+import type { NetTiming } from './timing.ts';
+
+export interface WebRtcLinkOptions {
+  /** The joined `user:<id>` channel, which carries the signaling. */
+  readonly signaling: Channel;
+  readonly timing: NetTiming;
+  /** Passed to RTCPeerConnection; empty (no STUN) for local play. */
+  readonly iceServers?: RTCIceServer[];
+  /** Monotonic ms clock. */
+  readonly now?: () => number;
+}
+
+/** One attempt: its peer, channels and the candidates gathered before the answer. */
+interface Attempt {
+  readonly pc: RTCPeerConnection;
+  readonly events: RTCDataChannel;
+  readonly state: RTCDataChannel;
+  readonly offeredAt: number;
+  answered: boolean;
+  readonly earlyCandidates: IceCandidatePayload[];
+  openTimer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * The browser's side of the WebRTC path: it offers, owns both DataChannels, trickles candidates
+ * both ways, and starts over with backoff whenever the peer fails, closes or takes too long.
+ *
+ * Signaling messages are handled strictly one after another (a promise chain), so no
+ * `addIceCandidate` runs while `setRemoteDescription` is still pending (webrtc-notes §2); our own
+ * candidates wait for the answer, because the server drops candidates for a peer it has not made.
+ */
+export class WebRtcLink {
+  readonly snapshots = new Listeners<SnapshotMessage>();
+  readonly events = new Listeners<GameEventMessage>();
+  /** Called whenever a channel opens or closes. */
+  readonly changes = new Listeners<DataChannelStates>();
+  bytesIn = 0;
+  bytesOut = 0;
+  /** Offer → both channels open of the last successful attempt, in ms. */
+  lastOpenMs: number | null = null;
+  readonly #options: WebRtcLinkOptions;
+  readonly #now: () => number;
+  readonly #refs: number[] = [];
+  #attempt: Attempt | null = null;
+  #queue: Promise<void> = Promise.resolve();
+  #tries = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #closed = false;
+
+  constructor(options: WebRtcLinkOptions) {
+    this.#options = options;
+    this.#now = options.now ?? (() => performance.now());
+    const { signaling } = options;
+    this.#refs.push(
+      signaling.on(WebRtcEvent.answer, (payload: RTCSessionDescriptionInit) => this.#answered(payload)),
+      signaling.on(WebRtcEvent.ice, (payload: IceCandidatePayload) => this.#remoteCandidate(payload)),
+      signaling.on(WebRtcEvent.state, (payload: WebRtcStatePayload) => {
+        // Only once answered: the server closes the previous peer when our new offer arrives, and
+        // that report comes before the answer; it must not tear down the attempt that replaced it.
+        if (!this.#attempt?.answered) return;
+        if (payload.state === 'failed' || payload.state === 'closed') this.#restart(`server peer ${payload.state}`);
+      }),
+    );
+  }
+
+  get channels(): DataChannelStates {
+    const attempt = this.#attempt;
+    return {
+      events: attempt?.events.readyState === 'open',
+      state: attempt?.state.readyState === 'open',
+    };
+  }
+
+  get isOpen(): boolean {
+    const { events, state } = this.channels;
+    return events && state;
+  }
+
+  start(): void {
+    if (this.#closed || this.#attempt !== null) return;
+    this.#offer();
+  }
+
+  /** Sends one INPUT message on `state`; false when the channel is not open. */
+  send(bytes: Uint8Array<ArrayBuffer>): boolean {
+    const channel = this.#attempt?.state;
+    if (channel?.readyState !== 'open') return false;
+    channel.send(bytes);
+    this.bytesOut += bytes.byteLength;
+    return true;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#teardown();
+    this.#options.signaling.push(WebRtcEvent.close, {});
+    const { signaling } = this.#options;
+    signaling.off(WebRtcEvent.answer, this.#refs[0]);
+    signaling.off(WebRtcEvent.ice, this.#refs[1]);
+    signaling.off(WebRtcEvent.state, this.#refs[2]);
+    this.snapshots.clear();
+    this.events.clear();
+    this.changes.clear();
+  }
+
+  #serially(task: () => Promise<void>): void {
+    this.#queue = this.#queue.then(task).catch((error: unknown) => {
+      console.warn('[starcatch] WebRTC signaling step failed', error);
+    });
+  }
+
+  #offer(): void {
+    const pc = new RTCPeerConnection({ iceServers: this.#options.iceServers ?? [] });
+    const events = pc.createDataChannel(DataChannelLabel.events, DATA_CHANNEL_OPTIONS.events);
+    const state = pc.createDataChannel(DataChannelLabel.state, DATA_CHANNEL_OPTIONS.state);
+    state.binaryType = 'arraybuffer';
+    const attempt: Attempt = {
+      pc,
+      events,
+      state,
+      offeredAt: this.#now(),
+      answered: false,
+      earlyCandidates: [],
+      openTimer: setTimeout(
+        () => this.#restart('channels did not open in time'),
+        this.#options.timing.rtcOpenTimeoutMs,
+      ),
+    };
+    this.#attempt = attempt;
+    const current = () => this.#attempt === attempt;
+
+    pc.onicecandidate = ({ candidate }) => {
+      if (!current() || candidate === null || candidate.candidate === '') return;
+      const payload = candidate.toJSON() as IceCandidatePayload;
+      if (attempt.answered) this.#pushCandidate(payload);
+      else attempt.earlyCandidates.push(payload);
+    };
+    pc.onconnectionstatechange = () => {
+      if (current() && (pc.connectionState === 'failed' || pc.connectionState === 'closed')) {
+        this.#restart(`peer ${pc.connectionState}`);
+      }
+    };
+    for (const channel of [events, state]) {
+      channel.onopen = () => current() && this.#channelChanged();
+      channel.onclose = () => current() && this.#restart(`${channel.label} channel closed`);
+    }
+    state.onmessage = ({ data }) => {
+      if (!(data instanceof ArrayBuffer)) return;
+      this.bytesIn += data.byteLength;
+      const decoded = decodeSnapshot(data);
+      if (decoded.ok) this.snapshots.emit(decoded.value);
+    };
+    events.onmessage = ({ data }) => {
+      if (typeof data !== 'string') return;
+      this.bytesIn += data.length;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(data);
+      } catch {
+        return;
+      }
+      const parsed = parseGameEvent(raw);
+      if (parsed.ok) this.events.emit(parsed.event);
+    };
+
+    this.#serially(async () => {
+      const offer = await pc.createOffer();
+      await pc.setLocalDescription(offer);
+      if (!current()) return;
+      this.#options.signaling
+        .push(WebRtcEvent.offer, { sdp: offer.sdp ?? '', type: 'offer' })
+        .receive('error', () => current() && this.#restart('offer refused'))
+        .receive('timeout', () => current() && this.#restart('offer not answered'));
+    });
+  }
+
+  #answered(answer: RTCSessionDescriptionInit): void {
+    const attempt = this.#attempt;
+    if (attempt === null || attempt.answered) return;
+    this.#serially(async () => {
+      if (this.#attempt !== attempt) return;
+      await attempt.pc.setRemoteDescription(answer);
+      attempt.answered = true;
+      for (const candidate of attempt.earlyCandidates.splice(0)) this.#pushCandidate(candidate);
+    });
+  }
+
+  #remoteCandidate(candidate: IceCandidatePayload): void {
+    const attempt = this.#attempt;
+    if (attempt === null) return;
+    this.#serially(async () => {
+      if (this.#attempt !== attempt || !attempt.answered) return;
+      await attempt.pc.addIceCandidate(candidate);
+    });
+  }
+
+  #pushCandidate(candidate: IceCandidatePayload): void {
+    this.#options.signaling.push(WebRtcEvent.ice, candidate);
+  }
+
+  #channelChanged(): void {
+    const attempt = this.#attempt;
+    if (attempt !== null && this.isOpen) {
+      clearTimeout(attempt.openTimer);
+      this.#tries = 0;
+      this.lastOpenMs = this.#now() - attempt.offeredAt;
+      console.log(`[starcatch] WebRTC offer → both DataChannels open: ${this.lastOpenMs.toFixed(0)} ms`);
+    }
+    this.changes.emit(this.channels);
+  }
+
+  #teardown(): void {
+    const attempt = this.#attempt;
+    if (attempt === null) return;
+    this.#attempt = null;
+    clearTimeout(attempt.openTimer);
+    attempt.pc.onicecandidate = null;
+    attempt.pc.onconnectionstatechange = null;
+    for (const channel of [attempt.events, attempt.state]) {
+      channel.onopen = null;
+      channel.onclose = null;
+      channel.onmessage = null;
+    }
+    attempt.pc.close();
+  }
+
+  #restart(reason: string): void {
+    if (this.#closed || this.#attempt === null) return;
+    console.warn(`[starcatch] WebRTC down (${reason}); playing over the WebSocket meanwhile`);
+    this.#teardown();
+    this.changes.emit(this.channels);
+    this.#tries++;
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (!this.#closed) this.#offer();
+    }, this.#options.timing.rtcRetryAfterMs(this.#tries));
+  }
+}
