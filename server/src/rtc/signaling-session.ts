@@ -147,8 +147,12 @@ export class SignalingSession {
       push(WebRtcEvent.answer, { sdp, type: 'answer' });
       peer.answerSent();
     } catch (error) {
+      // A peer replaced by a newer offer (or closed) while answering fails here too: not worth a warning.
+      if (this.#peer !== peer) {
+        logger.debug({ err: error, userId: peer.userId }, 'WebRTC answer abandoned: the peer was replaced');
+        return;
+      }
       logger.warn({ err: error, userId: peer.userId }, 'WebRTC answer failed');
-      if (this.#peer !== peer) return;
       this.#pushState({ state: 'failed' });
       this.#closePeer(peer);
     }
