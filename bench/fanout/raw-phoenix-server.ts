@@ -1,0 +1,90 @@
+import type { AddressInfo } from 'node:net';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import type { BenchServer } from './bench-server.ts';
+
+type Frame = [string | null, string | null, string, string, unknown];
+
+const CHANNEL_EVENT = /^phx_/;
+
+/**
+ * The baseline: a bare `ws` server that speaks just enough Phoenix V2 JSON for the fan-out
+ * benchmark. It answers heartbeats, accepts every join, and on any other push on a joined topic
+ * sends `[null, null, topic, event, payload]` to every socket on that topic (serialised once),
+ * then replies ok to the sender. No auth, no channel processes, no error handling beyond dropping
+ * frames it does not understand.
+ */
+export async function startRawPhoenixServer(): Promise<BenchServer> {
+  const topics = new Map<string, Set<WebSocket>>();
+  const joinedBy = new Map<WebSocket, Set<string>>();
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+
+  const reply = (socket: WebSocket, frame: Frame, status: 'ok' | 'error'): void => {
+    socket.send(JSON.stringify([frame[0], frame[1], frame[2], 'phx_reply', { status, response: {} }]));
+  };
+
+  const leave = (socket: WebSocket, topic: string): void => {
+    topics.get(topic)?.delete(socket);
+    joinedBy.get(socket)?.delete(topic);
+  };
+
+  wss.on('connection', (socket) => {
+    joinedBy.set(socket, new Set());
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) return;
+      let frame: Frame;
+      try {
+        frame = JSON.parse(data.toString()) as Frame;
+      } catch {
+        return;
+      }
+      if (!Array.isArray(frame) || frame.length !== 5) return;
+      const [, , topic, event, payload] = frame;
+      if (topic === 'phoenix') {
+        if (event === 'heartbeat') reply(socket, frame, 'ok');
+        return;
+      }
+      if (event === 'phx_join') {
+        let members = topics.get(topic);
+        if (!members) {
+          members = new Set();
+          topics.set(topic, members);
+        }
+        members.add(socket);
+        joinedBy.get(socket)?.add(topic);
+        reply(socket, frame, 'ok');
+        return;
+      }
+      if (event === 'phx_leave') {
+        leave(socket, topic);
+        reply(socket, frame, 'ok');
+        return;
+      }
+      const members = topics.get(topic);
+      if (!members?.has(socket) || CHANNEL_EVENT.test(event)) {
+        reply(socket, frame, 'error');
+        return;
+      }
+      const encoded = JSON.stringify([null, null, topic, event, payload]);
+      for (const member of members) member.send(encoded);
+      reply(socket, frame, 'ok');
+    });
+    socket.on('close', () => {
+      for (const topic of joinedBy.get(socket) ?? []) topics.get(topic)?.delete(socket);
+      joinedBy.delete(socket);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    wss.once('listening', resolve);
+    wss.once('error', reject);
+  });
+  const { port } = wss.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}/socket/websocket`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}

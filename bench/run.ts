@@ -1,0 +1,183 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import {
+  type FanoutComparison,
+  type FanoutRun,
+  MAX_OTHER_CPU_PERCENT,
+  MIN_OFFERED_PERCENT,
+  runFanoutSuite,
+} from './fanout/suite.ts';
+import type { MicroResult } from './micro/harness.ts';
+import { runMicroSuite } from './micro/suite.ts';
+
+/**
+ * `pnpm bench`: runs the benchmark suites, prints a table per suite and writes every number to
+ * bench/results/<timestamp>.json. Reports only; it never fails on a slow result.
+ *
+ *   --only micro|fanout   run one suite
+ *   --quick               shorter windows (smoke run, numbers are noisy)
+ *   --profile             CPU-profile each fan-out server child into bench/results/profiles/
+ *   --workers N           load-generator worker threads (default 2)
+ *   --rounds N            fan-out rounds per scenario and server, order alternating (default 2)
+ */
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '2' },
+  },
+});
+if (values.only !== undefined && values.only !== 'micro' && values.only !== 'fanout') {
+  throw new Error(`--only must be micro or fanout, got ${values.only}`);
+}
+const workers = Number(values.workers);
+if (!Number.isInteger(workers) || workers < 1 || workers > 8) throw new Error('--workers must be 1 to 8');
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 5) throw new Error('--rounds must be 1 to 5');
+
+const resultsDir = new URL('./results/', import.meta.url);
+const startedAt = new Date();
+const log = (line: string): void => console.error(line);
+
+const report: {
+  startedAt: string;
+  finishedAt?: string;
+  machine: Record<string, unknown>;
+  options: Record<string, unknown>;
+  micro?: MicroResult[];
+  fanout?: { runs: FanoutRun[]; comparisons: FanoutComparison[] };
+} = {
+  startedAt: startedAt.toISOString(),
+  machine: {
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    availableParallelism: os.availableParallelism(),
+    totalMemMiB: Math.round(os.totalmem() / 2 ** 20),
+  },
+  options: { ...values, workers, rounds },
+};
+
+if (values.only !== 'fanout') {
+  log('micro: codec and step…');
+  const micro = runMicroSuite(
+    values.quick
+      ? { warmup: 20_000, iterations: 200_000, maxMs: 300 }
+      : { warmup: 100_000, iterations: 2_000_000, maxMs: 2000 },
+  );
+  report.micro = micro;
+  console.log('\nMicro-benchmarks (higher is better)');
+  printTable(
+    ['benchmark', 'ops/s', 'ns/op', 'ops', 'ms', 'capped'],
+    micro.map((m) => [
+      m.name,
+      fmt(m.opsPerSec, 0),
+      fmt(1e9 / m.opsPerSec, 1),
+      String(m.ops),
+      fmt(m.ms, 0),
+      m.capped ? 'yes' : '',
+    ]),
+  );
+}
+
+if (values.only !== 'micro') {
+  const profileDir = values.profile ? new URL('./profiles/', resultsDir).pathname : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const fanout = await runFanoutSuite(
+    {
+      warmupMs: values.quick ? 1000 : 3000,
+      measureMs: values.quick ? 3000 : 10_000,
+      drainMs: 1500,
+      workers,
+      bodyBytes: 80,
+      ...(profileDir ? { profileDir } : {}),
+    },
+    rounds,
+    log,
+  );
+  report.fanout = fanout;
+  console.log('\nWebSocket fan-out (Phoenix V2 JSON, loopback)');
+  printTable(
+    [
+      'scenario',
+      'server',
+      'round',
+      'clients',
+      'offered %',
+      'deliv/s',
+      'loss %',
+      'p50 ms',
+      'p99 ms',
+      'srv CPU %',
+      'srv µs/deliv',
+      'gen CPU %',
+      'other CPU %',
+      'errors',
+    ],
+    fanout.runs.map((r) => [
+      r.scenario,
+      r.server,
+      String(r.round),
+      String(r.clients),
+      fmt(r.offeredPercent, 1),
+      fmt(r.deliveredPerSec, 0),
+      fmt(r.lossPercent, 2),
+      fmt(r.latencyP50Ms, 2),
+      fmt(r.latencyP99Ms, 2),
+      fmt(r.serverCpuPercent, 1),
+      fmt(r.serverCpuMicrosPerDelivery, 2),
+      fmt(r.generatorCpuPercent, 1),
+      fmt(r.otherCpuPercent, 1),
+      String(r.errorReplies + r.closedEarly),
+    ]),
+  );
+  console.log('\nours ÷ raw (target: CPU per delivery ≤ 1.15)');
+  console.log(
+    `Clean runs pooled (raw+ours); * = a round with an unclean run (offered < ${MIN_OFFERED_PERCENT} % or other CPU > ${MAX_OTHER_CPU_PERCENT} %); noisy = a server had no clean run. Latency: median run.`,
+  );
+  printTable(
+    ['scenario', 'CPU/deliv', 'per round', 'runs', 'deliv/s', 'p50', 'p99', 'target'],
+    fanout.comparisons.map((c) => [
+      c.scenario,
+      `${fmt(c.cpuPerDeliveryRatio, 2)}×`,
+      c.cpuPerDeliveryRatioPerRound.map((r) => `${fmt(r.ratio, 2)}${r.clean ? '' : '*'}`).join(' / '),
+      `${c.pooledRuns.raw}+${c.pooledRuns.ours}`,
+      `${fmt(c.deliveredPerSecRatio, 2)}×`,
+      `${fmt(c.p50Ratio, 2)}×`,
+      `${fmt(c.p99Ratio, 2)}×`,
+      !c.reliable ? 'noisy' : c.cpuPerDeliveryRatio <= 1.15 ? 'met' : 'MISSED',
+    ]),
+  );
+  if (profileDir) console.log(`\nServer CPU profiles: ${profileDir}`);
+}
+
+report.finishedAt = new Date().toISOString();
+mkdirSync(resultsDir, { recursive: true });
+const file = new URL(
+  `./${startedAt
+    .toISOString()
+    .replaceAll(':', '-')
+    .replace(/\.\d+Z$/, 'Z')}.json`,
+  resultsDir,
+);
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\nResults written to ${file.pathname}`);
+
+function fmt(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return '–';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+}
