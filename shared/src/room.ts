@@ -1,3 +1,5 @@
+import { hasControlCharacters } from './user.ts';
+
 /** What the lobby shows of a room. */
 export type RoomState = 'waiting' | 'playing' | 'intermission';
 
@@ -27,8 +29,7 @@ export function validateNewRoom(
   if (length < 1 || length > ROOM_NAME_MAX_LENGTH) {
     return { ok: false, message: `name must be 1 to ${ROOM_NAME_MAX_LENGTH} characters` };
   }
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(clean))
-    return { ok: false, message: 'name must not contain control characters' };
+  if (hasControlCharacters(clean)) return { ok: false, message: 'name must not contain control characters' };
   const size = maxPlayers === undefined ? DEFAULT_MAX_PLAYERS : maxPlayers;
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > limit) {
     return { ok: false, message: `max_players must be a whole number from 1 to ${limit}` };

@@ -17,8 +17,12 @@ export interface PresenceMetaFields {
 export const NICKNAME_MIN_LENGTH = 2;
 export const NICKNAME_MAX_LENGTH = 16;
 
-/** Control characters (C0, DEL, C1) are never allowed in a nickname. */
+/** Control characters (C0, DEL, C1) are never allowed in names players show each other. */
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+export function hasControlCharacters(text: string): boolean {
+  return CONTROL_CHARACTERS.test(text);
+}
 
 /** Trims and checks a nickname; returns the clean value or a message saying what is wrong. */
 export function validateNickname(raw: unknown): { ok: true; nickname: string } | { ok: false; message: string } {
@@ -28,7 +32,7 @@ export function validateNickname(raw: unknown): { ok: true; nickname: string } |
   if (length < NICKNAME_MIN_LENGTH || length > NICKNAME_MAX_LENGTH) {
     return { ok: false, message: `nickname must be ${NICKNAME_MIN_LENGTH} to ${NICKNAME_MAX_LENGTH} characters` };
   }
-  if (CONTROL_CHARACTERS.test(nickname)) return { ok: false, message: 'nickname must not contain control characters' };
+  if (hasControlCharacters(nickname)) return { ok: false, message: 'nickname must not contain control characters' };
   return { ok: true, nickname };
 }
 

@@ -2,6 +2,7 @@ import { ARENA_MAP, type ArenaMap, spawnPointFor, WALL_THICKNESS } from '@starca
 import Phaser from 'phaser';
 import { drawArenaBackdrop } from './arena-backdrop.ts';
 import type { ArenaPilot, ArenaRoster } from './arena-roster.ts';
+import { drawShip } from './ship-shape.ts';
 
 /** Ship size (nose to tail), in world units: drawn larger than its collision radius (16) to read well when the arena is scaled down. */
 const SHIP_LENGTH = 52;
@@ -95,13 +96,7 @@ export class ArenaPreviewScene extends Phaser.Scene {
 
       const glow = this.add.circle(spawn.x, spawn.y, 38, color, 0.16);
       const ship = this.add.graphics({ x: spawn.x, y: spawn.y });
-      const half = SHIP_LENGTH / 2;
-      ship.fillStyle(color, 1);
-      ship.fillTriangle(half, 0, -half, -half * 0.75, -half * 0.45, 0);
-      ship.fillStyle(color, 0.75);
-      ship.fillTriangle(half, 0, -half * 0.45, 0, -half, half * 0.75);
-      ship.lineStyle(2, 0xffffff, 0.85);
-      ship.strokeTriangle(half, 0, -half, -half * 0.75, -half, half * 0.75);
+      drawShip(ship, color, SHIP_LENGTH);
       ship.setRotation(heading);
 
       // Tags point into the arena, so none runs into the outer wall.

@@ -15,6 +15,7 @@ import type { Match, MatchPlayer } from '../state/match.ts';
 import { drawArenaBackdrop } from './arena-backdrop.ts';
 import { HeldKeys } from './held-keys.ts';
 import { ShipPredictor } from './ship-predictor.ts';
+import { drawShip } from './ship-shape.ts';
 import { SnapshotBuffer } from './snapshot-buffer.ts';
 import { TouchStick } from './touch-stick.ts';
 
@@ -309,13 +310,7 @@ export class GameScene extends Phaser.Scene {
     const container = this.add.container(0, 0).setDepth(isYou ? 5 : 4);
     if (isYou) container.add(this.add.circle(0, 0, 34).setStrokeStyle(3, color, 0.8));
     const body = this.add.graphics();
-    const half = SHIP_LENGTH / 2;
-    body.fillStyle(color, 1);
-    body.fillTriangle(half, 0, -half, -half * 0.75, -half * 0.45, 0);
-    body.fillStyle(color, 0.75);
-    body.fillTriangle(half, 0, -half * 0.45, 0, -half, half * 0.75);
-    body.lineStyle(2, 0xffffff, 0.85);
-    body.strokeTriangle(half, 0, -half, -half * 0.75, -half, half * 0.75);
+    drawShip(body, color, SHIP_LENGTH);
     const tag = this.add
       .text(0, TAG_OFFSET, player.nickname, {
         fontFamily: 'system-ui, sans-serif',
