@@ -19,15 +19,19 @@ export function wantsDebugHandle(mode: string, search: string): boolean {
  *   rooms `{id, name, max_players, players, state}` in the order they opened.
  * - `room`: null outside a room (and during the first join), else the room `{id, name, max_players,
  *   players, state}` plus `status: 'joined' | 'rejoining'`, `slot` and `members` (one
- *   `{id, nickname, color, tabs}` per player, sorted by nickname).
+ *   `{id, nickname, color, tabs, transports}` per player, sorted by nickname; `transports` has the
+ *   path of each of the player's tabs, `'webrtc' | 'websocket'`, as the server routes it).
  * - `chat`: `lobby` and `room` are the stored messages of each chat, `{id, user_id, nickname,
  *   body, inserted_at, receivedAt}`, one per id, ascending; `receivedAt` is the epoch time in ms
  *   (`performance.timeOrigin + performance.now()`) the message first reached this tab. `pending`
  *   holds the messages sent from this tab without an `ok` yet: `{localId, scope: 'lobby' | 'room',
  *   body, status: 'sending' | 'failed', error, maybeDelivered, afterId, sentAt}`.
  * - `net`: `{status: 'idle' | 'connecting' | 'open' | 'reconnecting', transport: 'webrtc' |
- *   'websocket' | null, rtt, dataChannels: {events, state}, rtcOpenMs}`; `rtt` is the latest input →
- *   ack round trip in ms, `rtcOpenMs` the offer → both DataChannels open time of the current peer.
+ *   'websocket' | null, rtt, rttByTransport: {webrtc?, websocket?}, dataChannels: {events, state},
+ *   rtcOpenMs}`; `rtt` is the latest input → ack round trip in ms (`rttByTransport` the latest per
+ *   path), `rtcOpenMs` the offer → both DataChannels open time of the current peer. WebRTC is
+ *   negotiated from sign-in, so `dataChannels` is live in the lobby too; `transport` is null
+ *   outside a room.
  * - `game`: `{you, players: [{id, nickname, slot, x, y, score}], stars: [{id, x, y}], round:
  *   {phase, round, remainingMs, winners}}`; `you` is this player's user id (null outside a room),
  *   positions are the newest snapshot's.

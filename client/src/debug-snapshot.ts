@@ -72,6 +72,8 @@ export interface DebugSnapshot {
     readonly transport: PlayerTransport | null;
     /** Latest input → ack round trip in ms; null until measured. */
     readonly rtt: number | null;
+    /** The latest round trip measured on each path, since the room was entered. */
+    readonly rttByTransport: Readonly<Partial<Record<PlayerTransport, number>>>;
     readonly dataChannels: { readonly events: boolean; readonly state: boolean };
     /** Offer → both DataChannels open of the current peer, in ms. */
     readonly rtcOpenMs: number | null;
@@ -126,6 +128,7 @@ export function takeSnapshot(stores: Stores): DebugSnapshot {
         status: net.status,
         transport: net.transport,
         rtt: net.rtt,
+        rttByTransport: net.rttByTransport,
         dataChannels: net.dataChannels,
         rtcOpenMs: net.rtcOpenMs,
       },

@@ -24,6 +24,7 @@ describe('takeSnapshot', () => {
         status: 'open',
         transport: null,
         rtt: null,
+        rttByTransport: {},
         dataChannels: { events: false, state: false },
         rtcOpenMs: null,
       },
@@ -41,7 +42,13 @@ describe('takeSnapshot', () => {
 
   it('shows the joined room with its slot and members, fresher from the lobby list when it has it', () => {
     const stores = createStores(null);
-    const member = { id: 'u1', nickname: 'Vega', color: '#ffd93d', tabs: 2 };
+    const member = {
+      id: 'u1',
+      nickname: 'Vega',
+      color: '#ffd93d',
+      tabs: 2,
+      transports: ['webrtc', 'websocket'] as const,
+    };
     stores.room.setState({ status: 'joined', roomId: 'r1', summary: room, slot: 3, members: [member], refusal: null });
     expect(takeSnapshot(stores).room).toEqual({ ...room, status: 'joined', slot: 3, members: [member] });
 

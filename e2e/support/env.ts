@@ -5,6 +5,9 @@ export const E2E_ENV = {
   dataDir: 'STARCATCH_E2E_DATA_DIR',
 } as const;
 
+/** Bearer token of the shared e2e server's operator routes (`/api/v1/admin/…`). */
+export const E2E_ADMIN_TOKEN = 'e2e-operator-token-0123456789';
+
 /**
  * Server settings of the shared e2e server. The delivery-time measurement sends 40 room messages
  * from three players within a few seconds, past the room chat budget a real player gets (5 at
@@ -13,4 +16,6 @@ export const E2E_ENV = {
 export const E2E_SERVER_ENV: Readonly<Record<string, string>> = {
   ROOM_CHAT_BURST: '100',
   ROOM_CHAT_PER_MINUTE: '6000',
+  // The fallback spec closes a tab's WebRTC peer from the server side through the operator route.
+  ADMIN_TOKEN: E2E_ADMIN_TOKEN,
 };

@@ -9,11 +9,15 @@ import type { SocketAssigns } from './channels/socket-assigns.ts';
 import { createUserSocket } from './channels/user-socket.ts';
 import type { Config } from './config.ts';
 import { RoomSimulations } from './game/room-simulations.ts';
+import { registerAdminRoutes } from './http/admin-routes.ts';
 import { registerLeaderboardRoutes } from './http/leaderboard-routes.ts';
+import { registerMetricsRoute } from './http/metrics-route.ts';
 import { registerRoomRoutes } from './http/room-routes.ts';
 import { registerSessionRoutes } from './http/session-routes.ts';
+import { ServerMetrics } from './metrics/server-metrics.ts';
 import { type PhoenixSocket, webSocketTransport } from './phoenix/index.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
+import { PeerHeartbeat } from './rtc/peer-heartbeat.ts';
 import { WebRtcSignaling } from './rtc/webrtc-signaling.ts';
 import { weriftPeerFactory } from './rtc/werift-peer.ts';
 import { openStorage } from './storage/open-storage.ts';
@@ -75,6 +79,7 @@ export async function buildApp(config: Config): Promise<App> {
     iceLimit: config.rtcIceLimit,
     logger: http.log,
   });
+  const heartbeat = new PeerHeartbeat(webrtc.peers, { ...config.rtcHeartbeat, logger: http.log });
   // Results being written; shutdown waits for them before closing the storage.
   const savingResults = new Set<Promise<void>>();
   const games = new RoomSimulations({
@@ -125,6 +130,17 @@ export async function buildApp(config: Config): Promise<App> {
   registerSessionRoutes(http, tokens, storage);
   registerRoomRoutes(http, rooms);
   registerLeaderboardRoutes(http, storage);
+  registerAdminRoutes(http, config.adminToken, webrtc.peers);
+  registerMetricsRoute(
+    http,
+    new ServerMetrics({
+      connectionCount: () => socket?.connectionCount ?? 0,
+      rooms,
+      games,
+      peers: webrtc.peers,
+      links,
+    }),
+  );
   http.get('/api/v1/health', async () => ({
     status: 'ok',
     storage: storage.engine,
@@ -134,6 +150,7 @@ export async function buildApp(config: Config): Promise<App> {
   // Sockets drain first (the transport's preClose), then storage closes: acknowledged writes are on disk.
   http.addHook('onClose', async () => {
     // Closing the sockets closed their peers; this catches any still negotiating.
+    heartbeat.dispose();
     webrtc.peers.closeAll();
     links.dispose();
     games.dispose();

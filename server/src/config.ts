@@ -124,10 +124,23 @@ const Environment = z.object({
   SNAPSHOT_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(4_096),
   /** At most one `game:notice` (traffic dropped) per tab per this many ms. */
   GAME_NOTICE_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
+  /** How often the server pings each WebRTC peer on `events`. */
+  RTC_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().positive().default(2_500),
+  /** A peer silent (no input, no pong) for this long is closed; the client falls back to the WebSocket. */
+  RTC_PEER_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Bearer token for the operator routes under /api/v1/admin; unset: those routes do not exist. */
+  ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
 });
 
 /** Rules across variables. */
 const CheckedEnvironment = Environment.superRefine((e, context) => {
+  if (e.RTC_PEER_TIMEOUT_MS <= e.RTC_HEARTBEAT_INTERVAL_MS) {
+    context.addIssue({
+      code: 'custom',
+      path: ['RTC_PEER_TIMEOUT_MS'],
+      message: 'RTC_PEER_TIMEOUT_MS must exceed RTC_HEARTBEAT_INTERVAL_MS',
+    });
+  }
   if ((e.RTC_PORT_MIN === undefined) !== (e.RTC_PORT_MAX === undefined)) {
     context.addIssue({
       code: 'custom',
@@ -164,6 +177,8 @@ export interface Config {
   readonly game: SimulationSettings;
   readonly snapshotMaxBufferedBytes: number;
   readonly gameNoticeIntervalMs: number;
+  readonly rtcHeartbeat: { readonly intervalMs: number; readonly timeoutMs: number };
+  readonly adminToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -228,5 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     snapshotMaxBufferedBytes: e.SNAPSHOT_MAX_BUFFERED_BYTES,
     gameNoticeIntervalMs: e.GAME_NOTICE_INTERVAL_MS,
+    rtcHeartbeat: { intervalMs: e.RTC_HEARTBEAT_INTERVAL_MS, timeoutMs: e.RTC_PEER_TIMEOUT_MS },
+    adminToken: e.ADMIN_TOKEN,
   };
 }

@@ -19,6 +19,10 @@ export const ErrorCode = {
   invalidCandidate: 'invalid_candidate',
   /** The server could not start a WebRTC peer (see its log); the client stays on the WebSocket. */
   webrtcUnavailable: 'webrtc_unavailable',
+  /** The server heard nothing from the peer (no input, no probe answer) for too long. */
+  peerTimeout: 'peer_timeout',
+  /** An operator closed the peer (`POST /api/v1/admin/users/:id/webrtc/close`). */
+  closedByOperator: 'closed_by_operator',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -66,3 +66,30 @@ export interface WebRtcStatePayload {
   readonly state: PeerConnectionState;
   readonly reason?: ErrorCode;
 }
+
+/**
+ * Liveness probes on `events`, beside the game events: the server sends `{type: 'ping', id}`
+ * every few seconds and the client answers `{type: 'pong', id}` at once. werift does not notice a
+ * browser that closed its peer connection but kept the WebSocket (webrtc-notes §5 pitfall 6), so
+ * the server closes a peer that has sent nothing, on either channel, for a while; the client does
+ * the same to a server peer it stops hearing from.
+ */
+export const LinkProbe = {
+  ping: 'ping',
+  pong: 'pong',
+} as const;
+export type LinkProbeType = (typeof LinkProbe)[keyof typeof LinkProbe];
+
+export interface LinkProbeMessage {
+  readonly type: LinkProbeType;
+  /** Chosen by the pinger; the pong echoes it. */
+  readonly id: number;
+}
+
+/** The probe in `raw` (parsed JSON), or null when it is something else (a game event, say). */
+export function parseLinkProbe(raw: unknown): LinkProbeMessage | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { type, id } = raw as { type?: unknown; id?: unknown };
+  if ((type !== LinkProbe.ping && type !== LinkProbe.pong) || !Number.isSafeInteger(id)) return null;
+  return { type, id: id as number };
+}

@@ -49,6 +49,11 @@ export class SessionConnection {
   #game: TransportSwitch | null = null;
   /** `user:<id>`, for WebRTC signaling; null with WebRTC off. */
   readonly #signaling: Channel | null;
+  /**
+   * The WebRTC path, negotiated from sign-in rather than on entering a room, so the DataChannels
+   * are usually open by the time the player is in one; null with WebRTC off.
+   */
+  readonly #rtc: WebRtcLink | null;
   #rejectReady: (reason: Error) => void = () => {};
   #closed = false;
   #localIds = 0;
@@ -81,6 +86,12 @@ export class SessionConnection {
     });
     this.#signaling = options.webrtc === false ? null : this.#socket.channel(Topic.user(options.userId));
     this.#signaling?.join(options.timing.pushTimeoutMs);
+    this.#rtc =
+      this.#signaling === null
+        ? null
+        : new WebRtcLink({ signaling: this.#signaling, timing: options.timing, iceServers: options.iceServers ?? [] });
+    this.#rtc?.changes.add(() => this.#publishRtc());
+    this.#rtc?.start();
     this.#ready = Promise.race([this.#lobby.joined, closed]);
     this.#ready.catch(() => {});
     this.#socket.connect();
@@ -155,6 +166,7 @@ export class SessionConnection {
     this.#rejectReady(reason);
     this.leaveRoom();
     this.#lobby.leave();
+    this.#rtc?.close();
     this.#signaling?.leave();
     this.#socket.stop();
     this.#options.stores.chat.setState(EMPTY_CHAT);
@@ -179,12 +191,8 @@ export class SessionConnection {
 
   #startGame(room: RoomChannel): void {
     this.#stopGame();
-    const { stores, timing } = this.#options;
-    const rtc =
-      this.#signaling === null
-        ? null
-        : new WebRtcLink({ signaling: this.#signaling, timing, iceServers: this.#options.iceServers ?? [] });
-    const game = new TransportSwitch(room.game, rtc, stores.net);
+    const { stores } = this.#options;
+    const game = new TransportSwitch(room.game, this.#rtc, stores.net);
     game.onEvent((event) =>
       stores.game.setState((state) => ({ match: applyGameEvent(state.match, event, performance.now()) })),
     );
@@ -197,6 +205,14 @@ export class SessionConnection {
     this.#game = null;
     this.#options.stores.game.setState({ match: EMPTY_MATCH });
     this.#options.stores.net.setState(NO_GAME_NET);
+    this.#publishRtc();
+  }
+
+  /** The DataChannels are reported in and out of rooms; `transport` only in one (TransportSwitch). */
+  #publishRtc(): void {
+    const rtc = this.#rtc;
+    if (rtc === null || this.#game !== null) return;
+    this.#options.stores.net.setState({ dataChannels: rtc.channels, rtcOpenMs: rtc.lastOpenMs });
   }
 }
 

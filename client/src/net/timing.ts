@@ -32,6 +32,11 @@ export interface NetTiming {
   readonly rtcOpenTimeoutMs: number;
   /** Delay before WebRTC attempt `tries` (1-based) after a failed, closed or timed-out peer. */
   readonly rtcRetryAfterMs: (tries: number) => number;
+  /**
+   * An open peer that has sent nothing (no snapshot, no ping) for this long is given up on. The
+   * server pings every 2.5 s (RTC_HEARTBEAT_INTERVAL_MS), so this allows three missed pings.
+   */
+  readonly rtcSilenceTimeoutMs: number;
 }
 
 /**
@@ -62,4 +67,5 @@ export const DEFAULT_NET_TIMING: NetTiming = {
   sessionCheckTimeoutMs: 2_000,
   rtcOpenTimeoutMs: 5_000,
   rtcRetryAfterMs: (tries) => RTC_RETRY_BACKOFF_MS[tries - 1] ?? RTC_RETRY_MAX_MS,
+  rtcSilenceTimeoutMs: 8_000,
 };

@@ -43,7 +43,6 @@ export class TransportSwitch implements GameLink {
         webrtc.events.add(event),
         webrtc.changes.add(() => this.#publish()),
       );
-      webrtc.start();
     }
     this.#publish();
   }
@@ -82,9 +81,9 @@ export class TransportSwitch implements GameLink {
     return this.#events.add(listener);
   }
 
+  /** Stops listening; the WebRTC link is the session's and outlives the room. */
   close(): void {
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
-    this.#webrtc?.close();
     this.#websocket.close();
     this.#snapshots.clear();
     this.#events.clear();

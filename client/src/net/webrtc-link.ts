@@ -4,7 +4,10 @@ import {
   decodeSnapshot,
   type GameEventMessage,
   type IceCandidatePayload,
+  LinkProbe,
+  type LinkProbeMessage,
   parseGameEvent,
+  parseLinkProbe,
   type SnapshotMessage,
   WebRtcEvent,
   type WebRtcStatePayload,
@@ -32,11 +35,18 @@ interface Attempt {
   answered: boolean;
   readonly earlyCandidates: IceCandidatePayload[];
   openTimer: ReturnType<typeof setTimeout>;
+  /** When the server peer last sent anything on either channel. */
+  heardAt: number;
+  /** Checks `heardAt` while the channels are open. */
+  silenceTimer: ReturnType<typeof setInterval> | null;
 }
 
 /**
  * The browser's side of the WebRTC path: it offers, owns both DataChannels, trickles candidates
  * both ways, and starts over with backoff whenever the peer fails, closes or takes too long.
+ *
+ * It answers the server's pings on `events`, and gives up on a peer that has sent nothing for
+ * `rtcSilenceTimeoutMs`: a wedged server peer can leave Chromium's DataChannels looking open.
  *
  * Signaling messages are handled strictly one after another (a promise chain), so no
  * `addIceCandidate` runs while `setRemoteDescription` is still pending (webrtc-notes §2); our own
@@ -89,8 +99,9 @@ export class WebRtcLink {
     return events && state;
   }
 
+  /** Offers, unless an attempt is under way or waiting for its retry. */
   start(): void {
-    if (this.#closed || this.#attempt !== null) return;
+    if (this.#closed || this.#attempt !== null || this.#retryTimer !== null) return;
     this.#offer();
   }
 
@@ -140,6 +151,8 @@ export class WebRtcLink {
         () => this.#restart('channels did not open in time'),
         this.#options.timing.rtcOpenTimeoutMs,
       ),
+      heardAt: this.#now(),
+      silenceTimer: null,
     };
     this.#attempt = attempt;
     const current = () => this.#attempt === attempt;
@@ -161,17 +174,24 @@ export class WebRtcLink {
     }
     state.onmessage = ({ data }) => {
       if (!(data instanceof ArrayBuffer)) return;
+      attempt.heardAt = this.#now();
       this.bytesIn += data.byteLength;
       const decoded = decodeSnapshot(data);
       if (decoded.ok) this.snapshots.emit(decoded.value);
     };
     events.onmessage = ({ data }) => {
       if (typeof data !== 'string') return;
+      attempt.heardAt = this.#now();
       this.bytesIn += data.length;
       let raw: unknown;
       try {
         raw = JSON.parse(data);
       } catch {
+        return;
+      }
+      const probe = parseLinkProbe(raw);
+      if (probe) {
+        if (probe.type === LinkProbe.ping) this.#sendEvent(events, { type: LinkProbe.pong, id: probe.id });
         return;
       }
       const parsed = parseGameEvent(raw);
@@ -209,6 +229,13 @@ export class WebRtcLink {
     });
   }
 
+  #sendEvent(channel: RTCDataChannel, message: LinkProbeMessage): void {
+    if (channel.readyState !== 'open') return;
+    const text = JSON.stringify(message);
+    channel.send(text);
+    this.bytesOut += text.length;
+  }
+
   #pushCandidate(candidate: IceCandidatePayload): void {
     this.#options.signaling.push(WebRtcEvent.ice, candidate);
   }
@@ -219,9 +246,22 @@ export class WebRtcLink {
       clearTimeout(attempt.openTimer);
       this.#tries = 0;
       this.lastOpenMs = this.#now() - attempt.offeredAt;
+      attempt.heardAt = this.#now();
+      this.#watchSilence(attempt);
       console.log(`[starcatch] WebRTC offer → both DataChannels open: ${this.lastOpenMs.toFixed(0)} ms`);
     }
     this.changes.emit(this.channels);
+  }
+
+  #watchSilence(attempt: Attempt): void {
+    if (attempt.silenceTimer !== null) return;
+    const limit = this.#options.timing.rtcSilenceTimeoutMs;
+    attempt.silenceTimer = setInterval(
+      () => {
+        if (this.#attempt === attempt && this.#now() - attempt.heardAt > limit) this.#restart('server peer silent');
+      },
+      Math.max(250, limit / 4),
+    );
   }
 
   #teardown(): void {
@@ -229,6 +269,7 @@ export class WebRtcLink {
     if (attempt === null) return;
     this.#attempt = null;
     clearTimeout(attempt.openTimer);
+    if (attempt.silenceTimer !== null) clearInterval(attempt.silenceTimer);
     attempt.pc.onicecandidate = null;
     attempt.pc.onconnectionstatechange = null;
     for (const channel of [attempt.events, attempt.state]) {

@@ -1,3 +1,4 @@
+import { PlayerTransport } from '@starcatch/shared';
 import type { RoomMember } from '../state/room-members.ts';
 import type { RoomState, RoomStore } from '../state/room-store.ts';
 import { colorDot, h } from './dom.ts';
@@ -42,7 +43,14 @@ function memberRow(member: RoomMember, isYou: boolean, isNew: boolean): HTMLLIEl
       ? h('span', { className: 'online-user__tabs', attrs: { title: `${member.tabs} tabs` } }, `×${member.tabs}`)
       : null,
     isYou ? h('span', { className: 'tag' }, 'you') : null,
+    transportTag(member),
   );
   row.dataset.userId = member.id;
   return row;
+}
+
+/** Shows who plays over the WebSocket fallback, the path worth noticing; WebRTC is the norm. */
+function transportTag(member: RoomMember): HTMLSpanElement | null {
+  if (!member.transports.includes(PlayerTransport.websocket)) return null;
+  return h('span', { className: 'tag tag--fallback', attrs: { title: 'Game traffic over the WebSocket' } }, 'ws');
 }

@@ -10,6 +10,8 @@ import {
   GameChannelEvent,
   type GameEventMessage,
   type GameNoticePayload,
+  LinkProbe,
+  parseLinkProbe,
   type SnapshotMessage,
   Topic,
   type User,
@@ -119,13 +121,16 @@ export class GameBot {
     this.userChannel = channel;
     const peer = new BrowserPeer(channel);
     this.#listen(peer.state, (data) => this.#snapshot('webrtc', data));
-    this.#listen(peer.events, (data) =>
-      this.events.push({
-        at: performance.now(),
-        path: 'webrtc',
-        value: JSON.parse(data.toString()) as GameEventMessage,
-      }),
-    );
+    this.#listen(peer.events, (data) => {
+      const raw: unknown = JSON.parse(data.toString());
+      // The server's liveness pings share the channel: answer like the client, keep them out of `events`.
+      const probe = parseLinkProbe(raw);
+      if (probe) {
+        if (probe.type === LinkProbe.ping) peer.events.send(JSON.stringify({ type: LinkProbe.pong, id: probe.id }));
+        return;
+      }
+      this.events.push({ at: performance.now(), path: 'webrtc', value: raw as GameEventMessage });
+    });
     this.peer = peer;
     await peer.offer();
     await peer.bothOpen();

@@ -1,0 +1,37 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ErrorCode } from '@starcatch/shared';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { PeerRegistry } from '../rtc/peer-registry.ts';
+import { sendApiError } from './api-error.ts';
+
+/**
+ * Operator routes, behind `Authorization: Bearer <ADMIN_TOKEN>`; without a token configured they
+ * are not registered at all (404).
+ *
+ * `POST /api/v1/admin/users/:userId/webrtc/close` closes every WebRTC peer of that user →
+ * `{closed: n}`. Their tabs are told `webrtc:state {closed, reason: closed_by_operator}`, carry on
+ * over the WebSocket and negotiate a new peer: a way to exercise the fallback on a live server.
+ */
+export function registerAdminRoutes(app: FastifyInstance, adminToken: string | undefined, peers: PeerRegistry): void {
+  if (adminToken === undefined) return;
+  const expected = digest(adminToken);
+  const authorized = (request: FastifyRequest): boolean => {
+    const header = request.headers.authorization ?? '';
+    if (!header.startsWith('Bearer ')) return false;
+    // Comparing fixed-size digests keeps the comparison constant-time whatever the length sent.
+    return timingSafeEqual(digest(header.slice('Bearer '.length)), expected);
+  };
+
+  app.post<{ Params: { userId: string } }>('/api/v1/admin/users/:userId/webrtc/close', async (request, reply) => {
+    if (!authorized(request)) {
+      return sendApiError(reply, 401, ErrorCode.unauthorized, 'The admin token is missing or wrong.');
+    }
+    const closing = peers.forUser(request.params.userId);
+    for (const peer of closing) peer.close(ErrorCode.closedByOperator);
+    return { closed: closing.length };
+  });
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}

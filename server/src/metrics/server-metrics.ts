@@ -1,0 +1,118 @@
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { RoomSimulations } from '../game/room-simulations.ts';
+import type { RoomRegistry } from '../rooms/room-registry.ts';
+import type { PeerRegistry } from '../rtc/peer-registry.ts';
+import type { PlayerLinks } from '../transport/player-links.ts';
+
+/** What the metrics read: live objects of one app, sampled at scrape time, never copied. */
+export interface MetricsSources {
+  readonly connectionCount: () => number;
+  readonly rooms: RoomRegistry;
+  readonly games: RoomSimulations;
+  readonly peers: PeerRegistry;
+  readonly links: PlayerLinks;
+}
+
+/**
+ * Process-wide metrics (CPU, memory, event-loop delay, GC) exist once per process: registering
+ * them per app would start another event-loop monitor for every app a test suite builds.
+ */
+let processRegistry: Registry | undefined;
+
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/**
+ * The server's Prometheus metrics: the process's own, plus sockets, rooms, peers, game traffic and
+ * dropped messages. Every value is read from the live objects when scraped, so nothing on the hot
+ * paths pays for it beyond the counters those objects already keep.
+ */
+export class ServerMetrics {
+  readonly #registry = new Registry();
+
+  constructor(sources: MetricsSources) {
+    const register = [this.#registry];
+    const { rooms, games, peers, links } = sources;
+    const gauge = (name: string, help: string, read: () => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: register,
+        collect() {
+          this.set(read());
+        },
+      });
+    };
+    // Counters whose running totals live elsewhere: each scrape reports the current total.
+    const total = (name: string, help: string, read: () => number): void => {
+      new Counter({
+        name,
+        help,
+        registers: register,
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    };
+
+    gauge('starcatch_sockets', 'Open Phoenix WebSocket connections.', sources.connectionCount);
+    gauge('starcatch_rooms_open', 'Rooms open (listed in the lobby).', () => rooms.list().length);
+    gauge('starcatch_rooms_simulating', 'Rooms with a running simulation.', () => games.size);
+    gauge('starcatch_players_in_rooms', 'Players in simulated rooms.', () => sumRooms(games, (room) => room.players));
+    gauge('starcatch_peers', 'Live WebRTC peers.', () => peers.size);
+    gauge(
+      'starcatch_tick_max_seconds',
+      'Slowest simulation tick of any running room.',
+      () => sumRooms(games, (room) => room.maxTickMs, Math.max) / 1000,
+    );
+    total(
+      'starcatch_datachannel_messages_in_total',
+      'DataChannel messages received from players.',
+      () => links.counts.dataChannelMessages,
+    );
+    total(
+      'starcatch_peers_closed_for_abuse_total',
+      'Peers closed for ignoring the DataChannel budget.',
+      () => links.counts.peersClosedForAbuse,
+    );
+    new Counter({
+      name: 'starcatch_dropped_messages_total',
+      help: 'Inbound game messages dropped, by reason.',
+      labelNames: ['reason'] as const,
+      registers: register,
+      collect() {
+        this.reset();
+        const { counts } = links;
+        this.inc({ reason: 'datachannel_rate' }, counts.dataChannelDropped);
+        this.inc({ reason: 'websocket_input_rate' }, counts.webSocketInputsDropped);
+        this.inc({ reason: 'websocket_input_malformed' }, counts.webSocketInputsMalformed);
+        this.inc({ reason: 'unroutable' }, counts.unroutable);
+      },
+    });
+  }
+
+  get contentType(): string {
+    return this.#registry.contentType;
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  async text(): Promise<string> {
+    return Registry.merge([processMetrics(), this.#registry]).metrics();
+  }
+}
+
+function sumRooms(
+  games: RoomSimulations,
+  pick: (room: { players: number; maxTickMs: number }) => number,
+  combine: (a: number, b: number) => number = (a, b) => a + b,
+): number {
+  let result = 0;
+  for (const room of Object.values(games.stats())) result = combine(result, pick(room));
+  return result;
+}

@@ -1,0 +1,102 @@
+import { DataChannelLabel, ErrorCode, LinkProbe, type LinkProbeMessage } from '@starcatch/shared';
+import type { Clock } from '../limits/token-bucket.ts';
+import type { Logger } from '../phoenix/index.ts';
+import type { OpenPeer, PeerRegistry } from './peer-registry.ts';
+import type { RtcDataChannel } from './rtc-peer.ts';
+
+export interface PeerHeartbeatOptions {
+  /** How often each peer is pinged on `events`. */
+  readonly intervalMs: number;
+  /** A peer that sent nothing on either channel for this long is closed. */
+  readonly timeoutMs: number;
+  readonly logger: Logger;
+  /** Milliseconds; `performance.now` by default. */
+  readonly now?: Clock;
+}
+
+interface Watched {
+  readonly peer: OpenPeer;
+  /** When the peer last sent anything, on either channel. */
+  heardAt: number;
+  pings: number;
+}
+
+/**
+ * Dead-peer detection. werift keeps reporting `connected` for a browser that closed its peer
+ * connection but not its WebSocket (webrtc-notes §5 pitfall 6), so the server pings every peer on
+ * `events` and closes one that has been silent (no input, no pong) past the timeout; the client
+ * then sees `webrtc:state {closed, reason: peer_timeout}`, plays over the WebSocket and may offer
+ * again. One timer serves every peer.
+ */
+export class PeerHeartbeat {
+  readonly #options: PeerHeartbeatOptions;
+  readonly #now: Clock;
+  readonly #watched = new Map<string, Watched>();
+  readonly #unlisten: () => void;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(peers: PeerRegistry, options: PeerHeartbeatOptions) {
+    if (!(options.timeoutMs > options.intervalMs)) throw new Error('the peer timeout must exceed the ping interval');
+    this.#options = options;
+    this.#now = options.now ?? (() => performance.now());
+    this.#unlisten = peers.listen({
+      channelOpened: (peer, _label, channel) => this.#watch(peer, channel),
+      peerClosed: (peer) => this.#forget(peer),
+    });
+  }
+
+  /** Peers being watched now. */
+  get size(): number {
+    return this.#watched.size;
+  }
+
+  dispose(): void {
+    this.#unlisten();
+    this.#watched.clear();
+    this.#stopTimer();
+  }
+
+  #watch(peer: OpenPeer, channel: RtcDataChannel): void {
+    let watched = this.#watched.get(peer.id);
+    if (!watched) {
+      watched = { peer, heardAt: this.#now(), pings: 0 };
+      this.#watched.set(peer.id, watched);
+    }
+    const entry = watched;
+    // Anything counts as a sign of life, inputs included: a player in a room never waits for a pong.
+    channel.onMessage(() => {
+      entry.heardAt = this.#now();
+    });
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => this.#beat(), this.#options.intervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  #forget(peer: OpenPeer): void {
+    this.#watched.delete(peer.id);
+    if (this.#watched.size === 0) this.#stopTimer();
+  }
+
+  #beat(): void {
+    const now = this.#now();
+    for (const watched of [...this.#watched.values()]) {
+      const silentMs = now - watched.heardAt;
+      if (silentMs > this.#options.timeoutMs) {
+        this.#options.logger.info({ userId: watched.peer.userId, peerId: watched.peer.id, silentMs }, 'peer timed out');
+        this.#forget(watched.peer);
+        watched.peer.close(ErrorCode.peerTimeout);
+        continue;
+      }
+      const events = watched.peer.channels.get(DataChannelLabel.events);
+      if (events?.readyState !== 'open') continue;
+      const ping: LinkProbeMessage = { type: LinkProbe.ping, id: ++watched.pings };
+      events.send(JSON.stringify(ping));
+    }
+  }
+
+  #stopTimer(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}

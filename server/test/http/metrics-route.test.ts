@@ -1,0 +1,51 @@
+/** `GET /metrics` on the real server: Prometheus text that follows the live sockets and peers. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientSockets } from '../integration/phoenix-client.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+/** The value of an unlabelled sample, or undefined when the metric is missing. */
+function sample(text: string, name: string): number | undefined {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}
+
+describe('GET /metrics', () => {
+  let server: TestServer;
+  const sockets = new ClientSockets();
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await sockets.disconnectAll();
+    await server.close();
+  });
+
+  const scrape = async (): Promise<string> => {
+    const response = await fetch(`${server.httpUrl}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    return response.text();
+  };
+
+  it('reports process figures and counts the open sockets', async () => {
+    const before = await scrape();
+    expect(sample(before, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(sample(before, 'starcatch_peers')).toBe(0);
+    const idle = sample(before, 'starcatch_sockets') ?? Number.NaN;
+
+    const { token } = await server.signIn('Gauge');
+    await sockets.open(server.socketUrl, { params: { token } });
+    await sockets.open(server.socketUrl, { params: { token } });
+    expect(sample(await scrape(), 'starcatch_sockets')).toBe(idle + 2);
+
+    await sockets.disconnectAll();
+    await expect.poll(async () => sample(await scrape(), 'starcatch_sockets')).toBe(idle);
+  });
+
+  it('lists dropped messages by reason', async () => {
+    const text = await scrape();
+    for (const reason of ['datachannel_rate', 'websocket_input_rate', 'websocket_input_malformed', 'unroutable']) {
+      expect(text).toContain(`starcatch_dropped_messages_total{reason="${reason}"} 0`);
+    }
+  });
+});
