@@ -284,6 +284,9 @@ export class WebRtcLink {
     if (this.#closed || this.#attempt === null) return;
     console.warn(`[starcatch] WebRTC down (${reason}); playing over the WebSocket meanwhile`);
     this.#teardown();
+    // Tell the server at once: it may not notice a closed browser peer for a while, and would
+    // route snapshots into it instead of the WebSocket until then.
+    this.#options.signaling.push(WebRtcEvent.close, {});
     this.changes.emit(this.channels);
     this.#tries++;
     if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
