@@ -1,8 +1,9 @@
 import Phaser from 'phaser';
 import { ArenaPreviewScene } from './arena-preview-scene.ts';
 import type { ArenaRoster } from './arena-roster.ts';
-import { createGameConfig, GAME_PIXELS_PER_UNIT } from './game-config.ts';
+import { createGameConfig, PREVIEW_PROFILE } from './game-config.ts';
 import { GameScene, type GameSceneDeps } from './game-scene.ts';
+import { detectRenderProfile } from './render-profile.ts';
 
 /** A running Phaser game in a page element. */
 export interface RunningArena {
@@ -16,8 +17,8 @@ export interface RunningArena {
  */
 export function startArena(parent: HTMLElement, roster: ArenaRoster, game?: GameSceneDeps): RunningArena {
   const running = game
-    ? new Phaser.Game(createGameConfig(parent, [new GameScene(game)], GAME_PIXELS_PER_UNIT))
-    : new Phaser.Game(createGameConfig(parent, [new ArenaPreviewScene(roster)]));
+    ? new Phaser.Game(createGameConfig(parent, [new GameScene(game)], detectRenderProfile()))
+    : new Phaser.Game(createGameConfig(parent, [new ArenaPreviewScene(roster)], PREVIEW_PROFILE));
   return {
     destroy() {
       running.destroy(true);
