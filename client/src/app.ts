@@ -1,5 +1,6 @@
-import { type ChatMessage, type RoomSummary, validateNickname } from '@starcatch/shared';
+import { type ChatMessage, type LeaderboardEntry, type RoomSummary, validateNickname } from '@starcatch/shared';
 import { ChannelRequestError } from './net/channel-request-error.ts';
+import { fetchLeaderboard } from './net/leaderboard-api.ts';
 import { ApiRequestError, checkSession, type Fetch, requestSession } from './net/session-api.ts';
 import { SessionConnection } from './net/session-connection.ts';
 import { DEFAULT_NET_TIMING, type NetTiming } from './net/timing.ts';
@@ -55,6 +56,8 @@ export interface App {
   resume(): void;
   /** The game traffic of the room the player is in; null outside a room. */
   gameLink(): TransportSwitch | null;
+  /** The best `limit` players over every finished round (`GET /api/v1/leaderboard`). */
+  loadLeaderboard(limit: number): Promise<LeaderboardEntry[]>;
 }
 
 /** Shown on the sign-in screen after the server refused a stored or live token. */
@@ -169,5 +172,7 @@ export function createApp(env: AppEnvironment): App {
       if (isSignedIn(session) && connection === null) connect(session.token, session.user.id);
     },
     gameLink: () => connection?.gameLink ?? null,
+    loadLeaderboard: (limit) =>
+      fetchLeaderboard(env.fetch, { baseUrl: apiBaseUrl, limit, timeoutMs: timing.pushTimeoutMs }),
   };
 }

@@ -35,7 +35,7 @@ export function mountAppView(root: HTMLElement, app: App, win: Window = window):
       case 'signin':
         return createSignInScreen({ session, signIn: actions.signIn });
       case 'lobby':
-        return createLobbyScreen({ session, lobby, room, chat, actions });
+        return createLobbyScreen({ session, lobby, room, chat, actions, loadLeaderboard: app.loadLeaderboard });
       case 'room':
         return createRoomScreen({
           roomId: route.roomId,

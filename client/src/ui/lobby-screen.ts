@@ -1,3 +1,4 @@
+import type { LeaderboardEntry } from '@starcatch/shared';
 import type { Actions } from '../app.ts';
 import type { ChatStore } from '../state/chat-store.ts';
 import type { LobbyState, LobbyStore } from '../state/lobby-store.ts';
@@ -5,6 +6,7 @@ import type { RoomStore } from '../state/room-store.ts';
 import type { SessionStore } from '../state/session-store.ts';
 import { createChatPanel } from './chat-panel.ts';
 import { h, paintPlayerColor, starMark } from './dom.ts';
+import { createLeaderboardPanel } from './leaderboard-panel.ts';
 import { createOnlinePanel } from './online-panel.ts';
 import { createRefusalNotice } from './refusal-notice.ts';
 import { createRoomListPanel } from './room-list-panel.ts';
@@ -16,10 +18,11 @@ export interface LobbyScreenDeps {
   readonly room: RoomStore;
   readonly chat: ChatStore;
   readonly actions: Actions;
+  readonly loadLeaderboard: (limit: number) => Promise<LeaderboardEntry[]>;
 }
 
-/** The lobby: a greeting with Quick play, the rooms, who is online, and the lobby chat. */
-export function createLobbyScreen({ session, lobby, room, chat, actions }: LobbyScreenDeps): Screen {
+/** The lobby: a greeting with Quick play, the rooms, who is online, the leaderboard and the lobby chat. */
+export function createLobbyScreen({ session, lobby, room, chat, actions, loadLeaderboard }: LobbyScreenDeps): Screen {
   const you = session.getState().user;
   const youId = you?.id ?? '';
   const nickname = h('span', { className: 'welcome__name' }, you?.nickname ?? '');
@@ -45,6 +48,7 @@ export function createLobbyScreen({ session, lobby, room, chat, actions }: Lobby
   const notice = createRefusalNotice(room);
   const rooms = createRoomListPanel({ lobby, actions });
   const online = createOnlinePanel(lobby, you?.id);
+  const leaderboard = createLeaderboardPanel({ lobby, load: loadLeaderboard, youId });
   const lobbyChat = createChatPanel({
     chat,
     scope: 'lobby',
@@ -77,7 +81,7 @@ export function createLobbyScreen({ session, lobby, room, chat, actions }: Lobby
     h(
       'div',
       { className: 'lobby-grid' },
-      rooms.element,
+      h('div', { className: 'lobby-side' }, rooms.element, leaderboard.element),
       h('div', { className: 'lobby-side' }, online.element, lobbyChat.element),
     ),
   );
@@ -95,6 +99,7 @@ export function createLobbyScreen({ session, lobby, room, chat, actions }: Lobby
       notice.dispose();
       rooms.dispose();
       online.dispose();
+      leaderboard.dispose();
       lobbyChat.dispose();
     },
   };
