@@ -4,22 +4,20 @@
  * official phoenix client. Every packet stays on 127.0.0.0/8: only loopback pairs are checked and
  * only loopback candidates are sent.
  */
-import {
-  DATA_CHANNEL_OPTIONS,
-  DataChannelLabel,
-  type IceCandidatePayload,
-  type WebRtcAnswer,
-  WebRtcEvent,
-} from '@starcatch/shared';
-import { type RTCDataChannel, RTCPeerConnection } from 'werift';
+import { type IceCandidatePayload, type WebRtcAnswer, WebRtcEvent } from '@starcatch/shared';
 import { type Channel, type PushOutcome, push } from '../integration/phoenix-client.ts';
 import { waitFor } from '../integration/wait-for.ts';
+import {
+  addLoopbackCandidate,
+  createLoopbackOffer,
+  createLoopbackOfferer,
+  onLoopbackCandidate,
+  type RTCDataChannel,
+  type RTCPeerConnection,
+} from './loopback-offerer.ts';
 
 /** Far above the ~100-300 ms a loopback connection takes, far below the test timeout. */
 export const OPEN_TIMEOUT_MS = 5_000;
-
-const isLoopback = (address: string | undefined): boolean => address?.startsWith('127.') ?? false;
-const candidateAddress = (line: string): string | undefined => line.replace(/^a=/, '').split(' ')[4];
 
 /** A signaling message the peer received, in arrival order. */
 export interface Signal {
@@ -41,29 +39,19 @@ export class BrowserPeer {
 
   constructor(channel: Channel) {
     this.#channel = channel;
-    this.pc = new RTCPeerConnection({
-      iceServers: [],
-      iceAdditionalHostAddresses: ['127.0.0.1'],
-      iceUseIpv6: false,
-      iceFilterCandidatePair: (pair) =>
-        isLoopback(pair.protocol.localCandidate?.host) && isLoopback(pair.remoteCandidate.host),
-    });
-    this.events = this.pc.createDataChannel(DataChannelLabel.events, { ...DATA_CHANNEL_OPTIONS.events });
-    this.state = this.pc.createDataChannel(DataChannelLabel.state, { ...DATA_CHANNEL_OPTIONS.state });
+    const { pc, events, state } = createLoopbackOfferer();
+    this.pc = pc;
+    this.events = events;
+    this.state = state;
 
     this.#listen(WebRtcEvent.answer, (payload) => {
       this.#serially(() => this.pc.setRemoteDescription(payload as WebRtcAnswer));
     });
     this.#listen(WebRtcEvent.ice, (payload) => {
-      const candidate = payload as IceCandidatePayload;
-      if (isLoopback(candidateAddress(candidate.candidate))) {
-        this.#serially(() => this.pc.addIceCandidate(candidate as Parameters<RTCPeerConnection['addIceCandidate']>[0]));
-      }
+      this.#serially(() => addLoopbackCandidate(this.pc, payload as IceCandidatePayload));
     });
     this.#listen(WebRtcEvent.state, () => {});
-    this.pc.onIceCandidate.subscribe((candidate) => {
-      if (!candidate?.candidate || !isLoopback(candidateAddress(candidate.candidate))) return;
-      const json = candidate.toJSON();
+    onLoopbackCandidate(this.pc, (json) => {
       if (this.#heldCandidates) this.#heldCandidates.push(json);
       else void push(this.#channel, WebRtcEvent.ice, json);
     });
@@ -76,9 +64,8 @@ export class BrowserPeer {
 
   /** Resolves once the offer push is on the socket, with its reply still to come. */
   async sendOffer(): Promise<{ reply: Promise<PushOutcome> }> {
-    const offer = await this.pc.createOffer();
-    await this.pc.setLocalDescription(offer);
-    const reply = push(this.#channel, WebRtcEvent.offer, { sdp: loopbackOnly(offer.sdp), type: 'offer' });
+    const sdp = await createLoopbackOffer(this.pc);
+    const reply = push(this.#channel, WebRtcEvent.offer, { sdp, type: 'offer' });
     const held = this.#heldCandidates ?? [];
     this.#heldCandidates = null;
     for (const candidate of held) void push(this.#channel, WebRtcEvent.ice, candidate);
@@ -124,12 +111,4 @@ export class BrowserPeer {
   #serially(step: () => Promise<unknown>): void {
     this.#tail = this.#tail.then(step).catch(() => undefined);
   }
-}
-
-/** werift may list every gathered candidate in the SDP; keep the loopback ones. */
-function loopbackOnly(sdp: string): string {
-  return sdp
-    .split('\r\n')
-    .filter((line) => !line.startsWith('a=candidate:') || isLoopback(candidateAddress(line)))
-    .join('\r\n');
 }
