@@ -19,6 +19,16 @@ export type InputVerdict = (typeof InputVerdict)[keyof typeof InputVerdict];
 /** Inputs per verdict, plus `overflowed`: accepted, then dropped unapplied because the queue was full. */
 export type InputCounts = Record<InputVerdict | 'overflowed', number>;
 
+export function emptyInputCounts(): InputCounts {
+  return { queued: 0, malformed: 0, rate_limited: 0, stale: 0, overflowed: 0 };
+}
+
+/** Adds `more` into `into` and returns `into`. */
+export function addInputCounts(into: InputCounts, more: Readonly<InputCounts>): InputCounts {
+  for (const key of Object.keys(into) as (keyof InputCounts)[]) into[key] += more[key];
+  return into;
+}
+
 export interface InputStreamOptions {
   readonly budget: InputBudget;
   readonly queueLimit: number;
@@ -31,7 +41,7 @@ export interface InputStreamOptions {
  * snapshots acknowledge.
  */
 export class InputStream {
-  readonly counts: InputCounts = { queued: 0, malformed: 0, rate_limited: 0, stale: 0, overflowed: 0 };
+  readonly counts: InputCounts = emptyInputCounts();
   readonly #budget: TokenBucket;
   readonly #queueLimit: number;
   readonly #newest = new NewestSequenceFilter();

@@ -14,7 +14,7 @@ import {
   TICK_SECONDS,
   toWireTime,
 } from '@starcatch/shared';
-import { type InputCounts, InputStream, type InputVerdict } from './input-stream.ts';
+import { addInputCounts, emptyInputCounts, type InputCounts, InputStream, type InputVerdict } from './input-stream.ts';
 import type { PlayerLink } from './player-link.ts';
 import type { FinishedRound } from './round-results.ts';
 import type { SimulationSettings } from './simulation-settings.ts';
@@ -57,7 +57,7 @@ export interface RoomSimulationStats {
   /** Ticks dropped after stalls longer than the catch-up allowance. */
   readonly skippedTicks: number;
   readonly snapshots: Readonly<SnapshotCounts>;
-  /** Summed over the links present now. */
+  /** Summed over every link the room has had, gone ones included. */
   readonly inputs: Readonly<InputCounts>;
   /** Wall time of the slowest `advance`, per tick it ran, in ms. */
   readonly maxTickMs: number;
@@ -97,6 +97,8 @@ export class RoomSimulation implements Tickable {
   readonly #receivers = new Map<string, Receiver>();
   readonly #ticks: TickAccumulator;
   readonly #broadcaster = new SnapshotBroadcaster();
+  /** Input counts of the links that left, so the room's totals never go down. */
+  readonly #departedInputs = emptyInputCounts();
   #state: GameState;
   #phase: RoomState;
   #maxTickMs = 0;
@@ -161,6 +163,7 @@ export class RoomSimulation implements Tickable {
     const receiver = this.#receivers.get(linkId);
     if (!receiver) return false;
     this.#receivers.delete(linkId);
+    addInputCounts(this.#departedInputs, receiver.inputs.counts);
     const { member } = receiver;
     member.receivers.delete(receiver);
     if (member.receivers.size === 0) {
@@ -206,10 +209,8 @@ export class RoomSimulation implements Tickable {
   }
 
   stats(): RoomSimulationStats {
-    const inputs: InputCounts = { queued: 0, malformed: 0, rate_limited: 0, stale: 0, overflowed: 0 };
-    for (const receiver of this.#receivers.values()) {
-      for (const [key, count] of Object.entries(receiver.inputs.counts)) inputs[key as keyof InputCounts] += count;
-    }
+    const inputs = addInputCounts(emptyInputCounts(), this.#departedInputs);
+    for (const receiver of this.#receivers.values()) addInputCounts(inputs, receiver.inputs.counts);
     return {
       tick: this.#state.tick,
       phase: this.#phase,

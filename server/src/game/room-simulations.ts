@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { RoomState } from '@starcatch/shared';
-import type { InputVerdict } from './input-stream.ts';
+import { addInputCounts, emptyInputCounts, type InputCounts, type InputVerdict } from './input-stream.ts';
 import type { PlayerLink } from './player-link.ts';
 import { type RoomPlayer, RoomSimulation, type RoomSimulationStats } from './room-simulation.ts';
 import type { FinishedRound } from './round-results.ts';
@@ -22,6 +22,41 @@ export interface RoomSimulationsOptions {
   readonly seed?: () => number;
 }
 
+/** Running totals over every room this process has simulated, for metrics: they never go down. */
+export interface GameTotals {
+  snapshotsSent: number;
+  snapshotsSkipped: number;
+  /** Snapshot payload bytes sent, without transport framing. */
+  snapshotBytes: number;
+  skippedTicks: number;
+  readonly inputs: InputCounts;
+}
+
+function emptyTotals(): GameTotals {
+  return { snapshotsSent: 0, snapshotsSkipped: 0, snapshotBytes: 0, skippedTicks: 0, inputs: emptyInputCounts() };
+}
+
+function totalsOf(room: RoomSimulationStats): GameTotals {
+  const { snapshots } = room;
+  return {
+    snapshotsSent: snapshots.sent,
+    snapshotsSkipped: snapshots.skipped,
+    snapshotBytes: snapshots.bytes,
+    skippedTicks: room.skippedTicks,
+    inputs: addInputCounts(emptyInputCounts(), room.inputs),
+  };
+}
+
+/** Adds `more` into `into` and returns `into`. */
+function addTotals(into: GameTotals, more: GameTotals): GameTotals {
+  into.snapshotsSent += more.snapshotsSent;
+  into.snapshotsSkipped += more.snapshotsSkipped;
+  into.snapshotBytes += more.snapshotBytes;
+  into.skippedTicks += more.skippedTicks;
+  addInputCounts(into.inputs, more.inputs);
+  return into;
+}
+
 interface LiveRoom {
   readonly simulation: RoomSimulation;
   readonly loop: TickLoop;
@@ -36,6 +71,8 @@ export class RoomSimulations {
   readonly #options: RoomSimulationsOptions;
   readonly #rooms = new Map<string, LiveRoom>();
   readonly #roomOfLink = new Map<string, string>();
+  /** What the rooms that stopped had counted. */
+  readonly #stopped = emptyTotals();
 
   constructor(options: RoomSimulationsOptions) {
     this.#options = options;
@@ -83,6 +120,13 @@ export class RoomSimulations {
     return Object.fromEntries([...this.#rooms].map(([id, room]) => [id, room.simulation.stats()]));
   }
 
+  /** Totals over the stopped rooms and the running ones. */
+  totals(): GameTotals {
+    const totals = addTotals(emptyTotals(), this.#stopped);
+    for (const room of this.#rooms.values()) addTotals(totals, totalsOf(room.simulation.stats()));
+    return totals;
+  }
+
   /** Stops every loop (server shutdown). */
   dispose(): void {
     for (const room of this.#rooms.values()) room.loop.stop();
@@ -97,6 +141,7 @@ export class RoomSimulations {
 
   #stop(roomId: string, room: LiveRoom): void {
     room.loop.stop();
+    addTotals(this.#stopped, totalsOf(room.simulation.stats()));
     this.#rooms.delete(roomId);
     if (room.simulation.phase !== 'waiting') this.#options.phaseChanged(roomId, 'waiting');
   }

@@ -82,6 +82,38 @@ export class ServerMetrics {
       () => links.counts.peersClosedForAbuse,
     );
     new Counter({
+      name: 'starcatch_snapshots_total',
+      help: 'Snapshot copies for players: sent, or skipped because the path was backed up.',
+      labelNames: ['outcome'] as const,
+      registers: register,
+      collect() {
+        this.reset();
+        const totals = games.totals();
+        this.inc({ outcome: 'sent' }, totals.snapshotsSent);
+        this.inc({ outcome: 'skipped' }, totals.snapshotsSkipped);
+      },
+    });
+    total(
+      'starcatch_snapshot_bytes_total',
+      'Snapshot payload bytes sent, without framing.',
+      () => games.totals().snapshotBytes,
+    );
+    total(
+      'starcatch_ticks_skipped_total',
+      'Simulation ticks dropped after stalls longer than the catch-up allowance.',
+      () => games.totals().skippedTicks,
+    );
+    new Counter({
+      name: 'starcatch_inputs_total',
+      help: 'Player inputs by verdict: queued, or refused (malformed, rate_limited, stale, overflowed).',
+      labelNames: ['verdict'] as const,
+      registers: register,
+      collect() {
+        this.reset();
+        for (const [verdict, count] of Object.entries(games.totals().inputs)) this.inc({ verdict }, count);
+      },
+    });
+    new Counter({
       name: 'starcatch_dropped_messages_total',
       help: 'Inbound game messages dropped, by reason.',
       labelNames: ['reason'] as const,

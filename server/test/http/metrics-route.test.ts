@@ -1,9 +1,13 @@
 /** `GET /metrics` on the real server: Prometheus text that follows the live sockets and peers. */
+import { Direction } from '@starcatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RoomRegistry } from '../../src/rooms/room-registry.ts';
 import { ClientSockets } from '../integration/phoenix-client.ts';
+import { waitFor } from '../integration/wait-for.ts';
+import { GameBot } from '../support/game-bot.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-/** The value of an unlabelled sample, or undefined when the metric is missing. */
+/** The value of a sample (`name` with its labels, as written), or undefined when it is missing. */
 function sample(text: string, name: string): number | undefined {
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
   return line === undefined ? undefined : Number(line.slice(name.length + 1));
@@ -47,5 +51,27 @@ describe('GET /metrics', () => {
     for (const reason of ['datachannel_rate', 'websocket_input_rate', 'websocket_input_malformed', 'unroutable']) {
       expect(text).toContain(`starcatch_dropped_messages_total{reason="${reason}"} 0`);
     }
+  });
+
+  it('counts snapshots and inputs, and keeps the totals of a room that stopped', async () => {
+    const roomId = server.app.rooms.open({ id: RoomRegistry.newId(), name: 'Gauge', maxPlayers: 2 }).id;
+    const bot = await GameBot.connect(server, sockets);
+    await bot.joinRoom(roomId);
+    await bot.playFor(15, Direction.right, 'websocket');
+    await waitFor(() => bot.snapshotsVia('websocket').length >= 5, { what: 'snapshots' });
+    const playing = await scrape();
+    const sent = sample(playing, 'starcatch_snapshots_total{outcome="sent"}') ?? 0;
+    const queued = sample(playing, 'starcatch_inputs_total{verdict="queued"}') ?? 0;
+    expect(sent).toBeGreaterThanOrEqual(5);
+    expect(queued).toBeGreaterThanOrEqual(1);
+    expect(sample(playing, 'starcatch_snapshot_bytes_total')).toBeGreaterThan(0);
+    expect(sample(playing, 'starcatch_rooms_simulating')).toBe(1);
+
+    await bot.close();
+    await sockets.disconnectAll();
+    await expect.poll(async () => sample(await scrape(), 'starcatch_rooms_simulating')).toBe(0);
+    const after = await scrape();
+    expect(sample(after, 'starcatch_snapshots_total{outcome="sent"}')).toBeGreaterThanOrEqual(sent);
+    expect(sample(after, 'starcatch_inputs_total{verdict="queued"}')).toBeGreaterThanOrEqual(queued);
   });
 });
