@@ -1,6 +1,7 @@
 /**
  * Guards patches/werift@0.25.2.patch: if an install drops it, these fail. They reach into werift's
- * SCTP association (not public API) because partial reliability only shows under packet loss.
+ * SCTP association and ICE agent (not public API): partial reliability only shows under packet
+ * loss, and the STUN fallback only as a stall where DNS hangs.
  * The DCEP half of the patch (unordered + maxRetransmits opened as `0x81`) is covered by
  * signaling.test.ts, where the server sees the werift client's `state` channel as unordered.
  */
@@ -83,5 +84,39 @@ describe('werift SCTP partial reliability (patched)', () => {
     sctp.sentQueue = [once];
 
     expect(sctp.maybeAbandon(once)).toBe(false);
+  });
+});
+
+/** What the patch changes in werift's ICE agent, reached through internals. */
+interface IceInternals {
+  readonly secureManager: {
+    readonly iceTransports: readonly { readonly connection: { readonly stunServer: unknown } }[];
+  };
+  readonly localDescription?: { readonly sdp: string };
+}
+
+describe('werift ICE without a STUN server (patched)', () => {
+  it('uses no STUN server when iceServers is empty, and gathers host candidates only', async () => {
+    const pc = new RTCPeerConnection({ iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false });
+    open.push(pc);
+    pc.createDataChannel('events');
+    await pc.setLocalDescription(await pc.createOffer());
+    const internals = pc as unknown as IceInternals;
+    expect(internals.secureManager.iceTransports.map((transport) => transport.connection.stunServer)).toEqual([
+      undefined,
+    ]);
+    const candidates = (pc.localDescription?.sdp ?? '').split('\r\n').filter((line) => line.startsWith('a=candidate:'));
+    expect(candidates.length).toBeGreaterThan(0);
+    expect(candidates.every((line) => line.includes(' typ host'))).toBe(true);
+  });
+
+  it('keeps the STUN server a configuration names', () => {
+    const pc = new RTCPeerConnection({ iceServers: [{ urls: 'stun:stun.example.test:3478' }] });
+    open.push(pc);
+    pc.createDataChannel('events');
+    const internals = pc as unknown as IceInternals;
+    expect(internals.secureManager.iceTransports.map((transport) => transport.connection.stunServer)).toEqual([
+      ['stun.example.test', 3478],
+    ]);
   });
 });
