@@ -10,6 +10,7 @@ import {
   toWireTime,
 } from '@starcatch/shared';
 import Phaser from 'phaser';
+import { cuesBetween, type SoundCue } from '../audio/sound-cue.ts';
 import type { GameLink } from '../net/game-link.ts';
 import type { Match, MatchPlayer } from '../state/match.ts';
 import { drawArenaBackdrop } from './arena-backdrop.ts';
@@ -33,6 +34,8 @@ export interface GameSceneDeps {
   /** Bytes in and out since the room was joined. */
   bytes(): { readonly in: number; readonly out: number };
   map?: ArenaMap;
+  /** Plays the match's sound cues; without it the scene is silent. */
+  readonly sounds?: { play(cue: SoundCue): void };
 }
 
 const TICK_MS = TICK_SECONDS * 1000;
@@ -100,6 +103,8 @@ export class GameScene extends Phaser.Scene {
   #hudUpdatedAt = 0;
   #unsubscribe: (() => void) | null = null;
   #rate = { at: 0, in: 0, out: 0, inPerSecond: 0, outPerSecond: 0 };
+  /** The match as the last sound check saw it; null before the first one, which stays silent. */
+  #heard: Match | null = null;
 
   constructor(deps: GameSceneDeps) {
     super({ key: 'GameScene' });
@@ -207,6 +212,7 @@ export class GameScene extends Phaser.Scene {
   #runTicks(): void {
     this.#follow(this.#deps.link());
     this.#wakeIfChanged();
+    this.#soundCues();
     const now = performance.now();
     const elapsed = this.#lastTickAt === null ? 0 : now - this.#lastTickAt;
     this.#lastTickAt = now;
@@ -215,6 +221,15 @@ export class GameScene extends Phaser.Scene {
       this.#accumulator -= TICK_MS;
       this.#tick();
     }
+  }
+
+  /** Sounds what changed in the match since the last tick; here, not in `update`, which sleeps. */
+  #soundCues(): void {
+    const { sounds } = this.#deps;
+    if (!sounds) return;
+    const match = this.#deps.match();
+    if (this.#heard !== null) for (const cue of cuesBetween(this.#heard, match, this.#deps.youId)) sounds.play(cue);
+    this.#heard = match;
   }
 
   /** A new link (another room, or the first join) starts prediction and interpolation afresh. */

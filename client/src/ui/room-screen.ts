@@ -1,5 +1,7 @@
 import type { RoomState as RoundState } from '@starcatch/shared';
 import type { Actions } from '../app.ts';
+import { SoundEffects } from '../audio/sound-effects.ts';
+import { browserStorage } from '../audio/sound-preference.ts';
 import type { GameSceneDeps } from '../game/game-scene.ts';
 import type { ChatStore } from '../state/chat-store.ts';
 import type { LobbyStore } from '../state/lobby-store.ts';
@@ -10,6 +12,7 @@ import { createChatPanel } from './chat-panel.ts';
 import { h } from './dom.ts';
 import { createMemberList } from './member-list.ts';
 import type { Screen } from './screen.ts';
+import { createSoundToggle } from './sound-toggle.ts';
 
 export interface RoomScreenDeps {
   readonly roomId: string;
@@ -57,7 +60,9 @@ export function createRoomScreen({ roomId, session, lobby, room, chat, actions, 
     });
   });
 
-  const arena = createArenaView({ room, youId, game });
+  const sounds = new SoundEffects({ storage: browserStorage() });
+  const soundToggle = createSoundToggle(sounds);
+  const arena = createArenaView({ room, youId, game: game && { ...game, sounds } });
   const members = createMemberList(room, youId);
   const roomChat = createChatPanel({
     chat,
@@ -94,7 +99,7 @@ export function createRoomScreen({ roomId, session, lobby, room, chat, actions, 
           h('span', { className: 'room-head__code' }, `#${roomId}`),
         ),
       ),
-      h('div', { className: 'room-head__actions' }, invite, leave),
+      h('div', { className: 'room-head__actions' }, soundToggle.element, invite, leave),
     ),
     h(
       'div',
@@ -133,6 +138,8 @@ export function createRoomScreen({ roomId, session, lobby, room, chat, actions, 
       unsubscribeRoom();
       unsubscribeLobby();
       arena.dispose();
+      soundToggle.dispose();
+      sounds.dispose();
       members.dispose();
       roomChat.dispose();
     },
