@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { connectionsSummary, connectionsTables } from './connections/report.ts';
+import { type ConnectionsResult, runConnectionsSuite } from './connections/suite.ts';
 import {
   type FanoutComparison,
   type FanoutRun,
@@ -10,16 +12,20 @@ import {
 } from './fanout/suite.ts';
 import type { MicroResult } from './micro/harness.ts';
 import { runMicroSuite } from './micro/suite.ts';
+import { webRtcSummary, webRtcTables } from './webrtc/report.ts';
+import { runWebRtcSuite, type WebRtcResult } from './webrtc/suite.ts';
 
 /**
  * `pnpm bench`: runs the benchmark suites, prints a table per suite and writes every number to
  * bench/results/<timestamp>.json. Reports only; it never fails on a slow result.
  *
- *   --only micro|fanout   run one suite
+ *   --only SUITE          run one suite: micro | fanout | webrtc | connections
  *   --quick               shorter windows (smoke run, numbers are noisy)
  *   --profile             CPU-profile each fan-out server child into bench/results/profiles/
+ *                         (and the WebRTC suite's server)
  *   --workers N           load-generator worker threads (default 2)
  *   --rounds N            fan-out rounds per scenario and server, order alternating (default 2)
+ *   --sockets N           sockets the connections suite requests (default 20000)
  */
 const { values } = parseArgs({
   options: {
@@ -28,15 +34,20 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     workers: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '2' },
+    sockets: { type: 'string', default: '20000' },
   },
 });
-if (values.only !== undefined && values.only !== 'micro' && values.only !== 'fanout') {
-  throw new Error(`--only must be micro or fanout, got ${values.only}`);
+const SUITES = ['micro', 'fanout', 'webrtc', 'connections'];
+if (values.only !== undefined && !SUITES.includes(values.only)) {
+  throw new Error(`--only must be one of ${SUITES.join(', ')}, got ${values.only}`);
 }
+const runs = (suite: string): boolean => values.only === undefined || values.only === suite;
 const workers = Number(values.workers);
 if (!Number.isInteger(workers) || workers < 1 || workers > 8) throw new Error('--workers must be 1 to 8');
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1 || rounds > 5) throw new Error('--rounds must be 1 to 5');
+const sockets = Number(values.sockets);
+if (!Number.isInteger(sockets) || sockets < 1 || sockets > 40_000) throw new Error('--sockets must be 1 to 40000');
 
 const resultsDir = new URL('./results/', import.meta.url);
 const startedAt = new Date();
@@ -49,6 +60,8 @@ const report: {
   options: Record<string, unknown>;
   micro?: MicroResult[];
   fanout?: { runs: FanoutRun[]; comparisons: FanoutComparison[] };
+  webrtc?: WebRtcResult;
+  connections?: ConnectionsResult;
 } = {
   startedAt: startedAt.toISOString(),
   machine: {
@@ -60,10 +73,10 @@ const report: {
     availableParallelism: os.availableParallelism(),
     totalMemMiB: Math.round(os.totalmem() / 2 ** 20),
   },
-  options: { ...values, workers, rounds },
+  options: { ...values, workers, rounds, sockets },
 };
 
-if (values.only !== 'fanout') {
+if (runs('micro')) {
   log('micro: codec and step…');
   const micro = runMicroSuite(
     values.quick
@@ -85,7 +98,7 @@ if (values.only !== 'fanout') {
   );
 }
 
-if (values.only !== 'micro') {
+if (runs('fanout')) {
   const profileDir = values.profile ? new URL('./profiles/', resultsDir).pathname : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const fanout = await runFanoutSuite(
@@ -154,6 +167,58 @@ if (values.only !== 'micro') {
     ]),
   );
   if (profileDir) console.log(`\nServer CPU profiles: ${profileDir}`);
+}
+
+if (runs('webrtc')) {
+  const profileDir = values.profile ? new URL('./profiles/', resultsDir).pathname : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const webrtc = await runWebRtcSuite(
+    {
+      steps: values.quick ? [16, 48, 96] : [16, 48, 96, 152, 200, 248, 296, 344],
+      warmupMs: values.quick ? 1500 : 3000,
+      windowMs: values.quick ? 4000 : 8000,
+      drainMs: 500,
+      botProcesses: 2,
+      inFlight: 8,
+      openTimeoutMs: 15_000,
+      ...(profileDir ? { profileDir } : {}),
+    },
+    log,
+  );
+  report.webrtc = webrtc;
+  for (const table of webRtcTables(webrtc)) {
+    console.log(`\n${table.title}`);
+    for (const note of table.notes) console.log(note);
+    printTable(table.header, table.rows);
+  }
+  console.log('');
+  for (const line of webRtcSummary(webrtc)) console.log(line);
+  if (profileDir) console.log(`\nServer CPU profile: ${profileDir}`);
+}
+
+if (runs('connections')) {
+  const connections = await runConnectionsSuite(
+    {
+      target: values.quick ? Math.min(sockets, 2000) : sockets,
+      ratePerSec: 500,
+      maxInFlight: 256,
+      perProcess: 5000,
+      // Past the server's 60 s idle timeout after the last join, so a socket whose heartbeats went
+      // unanswered would have been closed. --quick does not wait for that.
+      holdMs: values.quick ? 5000 : 70_000,
+      timeoutMs: 10_000,
+      heartbeatMs: 30_000,
+    },
+    log,
+  );
+  report.connections = connections;
+  for (const table of connectionsTables(connections)) {
+    console.log(`\n${table.title}`);
+    for (const note of table.notes) console.log(note);
+    printTable(table.header, table.rows);
+  }
+  console.log('');
+  for (const line of connectionsSummary(connections)) console.log(line);
 }
 
 report.finishedAt = new Date().toISOString();

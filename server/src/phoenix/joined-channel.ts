@@ -30,6 +30,9 @@ export interface ChannelHost {
 
 type Phase = 'joining' | 'joined' | 'closing' | 'closed';
 
+/** Shared by every channel whose handler intercepts nothing, so idle channels carry no Set of their own. */
+const NO_INTERCEPTS: ReadonlySet<string> = new Set();
+
 /**
  * One joined topic on one socket: the state Phoenix keeps in a channel process. It is the
  * `ChannelContext` its handler sees and the PubSub subscriber for its topic.
@@ -39,12 +42,12 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
   readonly topic: string;
   readonly joinRef: string;
   readonly assigns: Assigns;
-  readonly presence: ChannelPresence;
   readonly #handler: ChannelHandler<Assigns>;
   readonly #host: ChannelHost;
   readonly #intercepts: ReadonlySet<string>;
   readonly #mailbox: Mailbox;
   #phase: Phase = 'joining';
+  #presence: ChannelPresence | undefined;
   /** Pushes made while joining wait here: the join reply must reach the wire first. */
   #pendingPushes: Frame[] = [];
   /**
@@ -67,15 +70,25 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
     this.#handler = handler;
     this.assigns = { ...assigns };
     this.#host = host;
-    this.#intercepts = new Set(handler.intercept ?? []);
+    this.#intercepts = handler.intercept?.length ? new Set(handler.intercept) : NO_INTERCEPTS;
     this.#mailbox = new Mailbox((error) => this.#crash(error));
-    const tracker = host.presence;
-    this.presence = {
+  }
+
+  /**
+   * Built on first use: most channels (every `user:<id>`) never touch presence, and the five
+   * objects it takes are a measurable share of an idle connection (bench/connections).
+   */
+  get presence(): ChannelPresence {
+    if (this.#presence) return this.#presence;
+    const { id, topic } = this;
+    const tracker = this.#host.presence;
+    this.#presence = {
       track: (key, meta) => tracker.track(id, topic, key, meta),
       update: (key, meta) => tracker.update(id, topic, key, meta),
       untrack: (key) => tracker.untrack(id, topic, key),
       list: () => tracker.list(topic),
     };
+    return this.#presence;
   }
 
   get connectionId(): string {
