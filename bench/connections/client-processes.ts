@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { stopChild } from '../support/child-process.ts';
 import type { ClientProcessConfig, FinishReport, FromClient, RampReport, ToClient } from './client-protocol.ts';
 
 /** The load generator: several `client-process.ts` children, driven together. */
@@ -13,7 +14,6 @@ export interface ClientProcesses {
 
 const READY_TIMEOUT_MS = 15_000;
 const FINISH_TIMEOUT_MS = 15_000;
-const STOP_TIMEOUT_MS = 5_000;
 
 export async function startClientProcesses(configs: readonly ClientProcessConfig[]): Promise<ClientProcesses> {
   const children = configs.map((config) =>
@@ -24,7 +24,8 @@ export async function startClientProcesses(configs: readonly ClientProcessConfig
   );
   const all = <T extends FromClient['type']>(type: T, timeoutMs: number) =>
     Promise.all(children.map((child) => nextMessage(child, type, timeoutMs)));
-  const stop = (): Promise<void> => Promise.all(children.map(stopChild)).then(() => undefined);
+  const stop = (): Promise<void> =>
+    Promise.all(children.map((child) => stopChild(child, 'disconnect'))).then(() => undefined);
   try {
     await all('ready', READY_TIMEOUT_MS);
   } catch (cause) {
@@ -79,18 +80,5 @@ function nextMessage<T extends FromClient['type']>(
     };
     child.on('message', onMessage);
     child.on('exit', onExit);
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    // Closing the IPC channel ends the process (see client-process.ts).
-    child.disconnect();
   });
 }

@@ -1,4 +1,4 @@
-import type { ServerMemory } from './real-server.ts';
+import type { ServerMemory } from './server-memory.ts';
 import type { ConnectionsResult } from './suite.ts';
 
 /** The targets for this suite. */

@@ -1,15 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { SessionTokens } from '../../server/src/auth/session-token.ts';
 import { quantile } from '../fanout/load-generator.ts';
 import { clock } from '../fanout/load-protocol.ts';
 import { machineBusyPercent, readMachineCpu } from '../fanout/machine-cpu.ts';
+import { probe } from '../support/http-probe.ts';
+import { cpuPercent, type ProcStats, readOpenFilesLimit, readProcStats } from '../support/proc-stats.ts';
+import { BENCH_SECRET_KEY, type RealServer, startRealServer } from '../support/real-server.ts';
 import { startClientProcesses } from './client-processes.ts';
 import type { ClientProcessConfig, RampReport } from './client-protocol.ts';
 import { type FailureKind, type HoldCounters, IdleSocket } from './idle-socket.ts';
-import { readGauge } from './metrics-gauge.ts';
-import { cpuPercent, type ProcStats, readOpenFilesLimit, readProcStats } from './proc-stats.ts';
-import { httpStatus, type RealServer, type ServerMemory, startRealServer } from './real-server.ts';
+import { MEMORY_PROBE_EXEC_ARGV, type ServerMemory, serverMemory } from './server-memory.ts';
 
 export interface ConnectionsOptions {
   /** Sockets requested in total. */
@@ -124,11 +124,10 @@ export async function runConnectionsSuite(
   options: ConnectionsOptions,
   log: (line: string) => void,
 ): Promise<ConnectionsResult> {
-  const secretKey = randomBytes(32).toString('base64url');
-  const server = await startRealServer(secretKey);
+  const server = await startRealServer({ label: 'connections', execArgv: MEMORY_PROBE_EXEC_ARGV });
   try {
     await sleep(SETTLE_MS);
-    const memoryBefore = await server.memory();
+    const memoryBefore = await serverMemory(server);
     const fdLimit = readOpenFilesLimit(server.pid);
     const baselineFds = requireStats(server.pid).openFds;
 
@@ -138,7 +137,7 @@ export async function runConnectionsSuite(
       const count = Math.min(options.perProcess, options.target - first);
       configs.push({
         url: server.socketUrl,
-        secretKey,
+        secretKey: BENCH_SECRET_KEY,
         firstUser: first,
         count,
         ratePerSec: (options.ratePerSec * count) / options.target,
@@ -164,7 +163,7 @@ export async function runConnectionsSuite(
       const serverAfterRamp = requireStats(server.pid);
       const generatorAfterRamp = clients.pids.map(readProcStats);
       const machineAfterRamp = readMachineCpu();
-      const memoryAfterRamp = await server.memory();
+      const memoryAfterRamp = await serverMemory(server);
 
       log(`connections: holding ${sum(ramps, (r) => r.joinMs.length)} idle sockets for ${options.holdMs / 1000} s…`);
       const holdStart = clock();
@@ -172,10 +171,11 @@ export async function runConnectionsSuite(
       const holdMs = clock() - holdStart;
       const serverAtEnd = requireStats(server.pid);
       const generatorAtEnd = clients.pids.map(readProcStats);
-      const memoryAtEnd = await server.memory();
-      const serverReportedSockets = (await readGauge(`${server.httpUrl}/metrics`, 'starcatch_sockets')) ?? null;
+      const memoryAtEnd = await serverMemory(server);
+      // A server at its descriptor limit cannot accept the scrape either: then this stays null.
+      const serverReportedSockets = (await server.metrics())?.get('starcatch_sockets') ?? null;
       const finishes = await clients.finish();
-      const afterwards = await checkAfterwards(server, baselineFds, secretKey, options);
+      const afterwards = await checkAfterwards(server, baselineFds, options);
 
       const joinMs = concatSorted(ramps.map((r) => r.joinMs));
       const connected = joinMs.length;
@@ -249,12 +249,11 @@ export async function runConnectionsSuite(
 async function checkAfterwards(
   server: RealServer,
   baselineFds: number,
-  secretKey: string,
   options: ConnectionsOptions,
 ): Promise<ConnectionsResult['afterwards']> {
   const deadline = clock() + FD_RELEASE_TIMEOUT_MS;
   while (clock() < deadline && (readProcStats(server.pid)?.openFds ?? 0) > baselineFds + 10) await sleep(POLL_MS);
-  const token = new SessionTokens(secretKey, 3600).sign({ id: 'check', nickname: 'check', color: '#ffffff' });
+  const token = new SessionTokens(BENCH_SECRET_KEY, 3600).sign({ id: 'check', nickname: 'check', color: '#ffffff' });
   const counters: HoldCounters = { heartbeatsSent: 0, heartbeatsAcked: 0, unexpectedFrames: 0, dropped: new Map() };
   const outcome = await IdleSocket.open({
     url: server.socketUrl,
@@ -265,7 +264,7 @@ async function checkAfterwards(
     counters,
   });
   if (outcome.ok) outcome.socket.terminate();
-  const healthOk = (await httpStatus(`${server.httpUrl}/api/v1/health`)) === 200;
+  const healthOk = (await probe(`${server.httpUrl}/api/v1/health`)).status === 200;
   return { serverExited: server.exited() ?? null, freshJoinOk: outcome.ok, healthOk };
 }
 

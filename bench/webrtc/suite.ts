@@ -2,12 +2,12 @@ import os from 'node:os';
 import { SNAPSHOT_RATE, Topic } from '../../shared/src/index.ts';
 import { quantile } from '../fanout/load-generator.ts';
 import { machineBusyPercent, readMachineCpu } from '../fanout/machine-cpu.ts';
+import { readProcStats, receiveBufferSizes, udpReceiveBufferErrors } from '../support/proc-stats.ts';
+import { type RealServer, startRealServer } from '../support/real-server.ts';
 import { createRoom, signIn } from './bot.ts';
 import { BotFleet } from './bot-fleet.ts';
 import type { BotPlayer, WindowReport } from './bot-protocol.ts';
 import { PhoenixWire } from './phoenix-wire.ts';
-import { processCpuMicros, processRssBytes, receiveBufferSizes, udpReceiveBufferErrors } from './proc-stats.ts';
-import { type MainServer, startMainServer } from './server-main-process.ts';
 
 export const ROOM_SIZE = 8;
 
@@ -141,24 +141,33 @@ export interface WebRtcResult {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-const sumCpu = (pids: readonly number[]): number => pids.reduce((total, pid) => total + processCpuMicros(pid), 0);
+const cpuMicrosOf = (pid: number): number => readProcStats(pid)?.cpuMicros ?? Number.NaN;
+const rssBytesOf = (pid: number): number => readProcStats(pid)?.rssBytes ?? Number.NaN;
+const sumCpu = (pids: readonly number[]): number => pids.reduce((total, pid) => total + cpuMicrosOf(pid), 0);
 
 /**
  * The WebRTC game-load ramp: the production server in a child process, werift bot players in
  * others; rooms of 8 added step by step until a step fails a criterion or the ramp ends.
  */
 export async function runWebRtcSuite(options: WebRtcOptions, log: (line: string) => void): Promise<WebRtcResult> {
-  const server = await startMainServer(options.profileDir ? { profileDir: options.profileDir } : {});
+  const server = await startRealServer({
+    label: 'webrtc',
+    // Rooms stay open between their creation and their bots' joins, however long a step takes.
+    env: { EMPTY_ROOM_TIMEOUT_MS: '600000' },
+    execArgv: options.profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=webrtc-server-${Date.now()}.cpuprofile`]
+      : [],
+  });
   let fleet: BotFleet | undefined;
   let lobby: PhoenixWire | undefined;
   try {
-    fleet = await BotFleet.start(options.botProcesses, server.httpUrl, server.socketUrl);
+    fleet = await BotFleet.start(options.botProcesses, server.httpUrl, server.socketEndpoint);
     const host = await signIn(server.httpUrl, 'BenchHost');
-    lobby = await PhoenixWire.open(server.socketUrl, host.token);
+    lobby = await PhoenixWire.open(server.socketEndpoint, host.token);
     await lobby.join(Topic.lobby);
     const metricsAvailable = (await server.metrics()) !== undefined;
     await sleep(500);
-    const baselineRss = processRssBytes(server.pid);
+    const baselineRss = rssBytesOf(server.pid);
     const baselineHeap = heapUsed(await server.metrics());
 
     const steps: WebRtcStep[] = [];
@@ -257,7 +266,7 @@ interface StepContext {
 }
 
 async function measureStep(
-  server: MainServer,
+  server: RealServer,
   fleet: BotFleet,
   options: WebRtcOptions,
   context: StepContext,
@@ -267,7 +276,7 @@ async function measureStep(
   const before = {
     at: performance.now(),
     machine: readMachineCpu(),
-    server: processCpuMicros(server.pid),
+    server: cpuMicrosOf(server.pid),
     bots: sumCpu(fleet.pids),
     udp: udpReceiveBufferErrors(),
   };
@@ -275,10 +284,10 @@ async function measureStep(
   await sleep(options.windowMs);
   const after = {
     at: performance.now(),
-    server: processCpuMicros(server.pid),
+    server: cpuMicrosOf(server.pid),
     bots: sumCpu(fleet.pids),
     udp: udpReceiveBufferErrors(),
-    rss: processRssBytes(server.pid),
+    rss: rssBytesOf(server.pid),
     machine: readMachineCpu(),
   };
   const metricsAfter = context.metricsAvailable ? await server.metrics() : undefined;

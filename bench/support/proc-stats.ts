@@ -1,6 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** What Linux says about one process, read from /proc without its cooperation. */
+/**
+ * Process and UDP figures from /proc (Linux). They need nothing from the measured process, so they
+ * work on the production server as it ships, and even when it has no descriptor left to answer.
+ */
+
+/** What Linux says about one process. */
 export interface ProcStats {
   /** User + system CPU time, µs, cumulative. */
   readonly cpuMicros: number;
@@ -53,4 +58,30 @@ export function readOpenFilesLimit(pid: number): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/** UDP datagrams dropped because a socket's receive buffer was full (this network namespace). */
+export function udpReceiveBufferErrors(): number {
+  let text: string;
+  try {
+    text = readFileSync('/proc/net/snmp', 'utf8');
+  } catch {
+    return Number.NaN;
+  }
+  const [header, values] = text.split('\n').filter((line) => line.startsWith('Udp:'));
+  if (!header || !values) return Number.NaN;
+  const at = header.split(/\s+/).indexOf('RcvbufErrors');
+  return at < 0 ? Number.NaN : Number(values.split(/\s+/)[at]);
+}
+
+/** The kernel's default and largest UDP receive buffers, bytes. */
+export function receiveBufferSizes(): { readonly defaultBytes: number; readonly maxBytes: number } {
+  const read = (name: string): number => {
+    try {
+      return Number(readFileSync(`/proc/sys/net/core/${name}`, 'utf8').trim());
+    } catch {
+      return Number.NaN;
+    }
+  };
+  return { defaultBytes: read('rmem_default'), maxBytes: read('rmem_max') };
 }
