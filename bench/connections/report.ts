@@ -28,9 +28,9 @@ export function connectionsTables(r: ConnectionsResult): ConnectionsTable[] {
       notes: [
         `${r.clientProcesses} client processes; ramp at ${fmt(r.options.ratePerSec, 0)}/s requested, at most ${r.options.maxInFlight} connects in flight; hold ${fmt(r.holdMs / 1000, 0)} s with a heartbeat every ${fmt(r.options.heartbeatMs / 1000, 0)} s. Join = TCP connect → join reply ok.`,
         `Failures: ${failures.length > 0 ? failures.join(', ') : 'none'}. Dropped while held: ${dropped.length > 0 ? dropped.join(', ') : 'none'}.`,
-        `Server descriptors: limit ${fmt(r.fds.limit, 0)}, ${r.fds.baseline} open before the ramp, so room for ${fmt(r.fds.socketCapacity, 0)} sockets; ${fmt(r.fds.afterRamp, 0)} open after it.`,
+        `Server descriptors: limit ${fmt(r.fds.limit, 0)}, ${r.fds.baseline} open before the ramp; connection cap ${fmt(r.fds.connectionCap, 0)} (the limit less the descriptors kept for files and WebRTC peers), so room for ${fmt(r.fds.socketCapacity, 0)} sockets; ${fmt(r.fds.afterRamp, 0)} open after the ramp.`,
         `Join p99 by quarter of the ramp (by start time): ${r.joinP99ByQuarterMs.map((ms) => fmt(ms, 1)).join(' / ')} ms. Server event-loop delay p99 / max: ramp ${fmt(r.memory.afterRamp.loopDelayP99Ms, 1)} / ${fmt(r.memory.afterRamp.loopDelayMaxMs, 1)} ms, hold ${fmt(r.memory.atEnd.loopDelayP99Ms, 1)} / ${fmt(r.memory.atEnd.loopDelayMaxMs, 1)} ms; worst client process over the ramp ${fmt(r.generatorLoopDelayP99Ms, 1)} / ${fmt(r.generatorLoopDelayMaxMs, 1)} ms.`,
-        `Server's own count at the end (starcatch_sockets, GET /metrics): ${r.serverReportedSockets === null ? 'unreadable (at the descriptor limit the scrape is refused like any other connection)' : fmt(r.serverReportedSockets, 0)}.`,
+        `Server's own count at the end (starcatch_sockets, GET /metrics): ${r.serverReportedSockets === null ? 'unreadable (at the connection cap the scrape is refused like any other connection)' : fmt(r.serverReportedSockets, 0)}.`,
         `Heartbeats: ${fmt(r.heartbeatsSent, 0)} sent, ${fmt(r.heartbeatsAcked, 0)} answered; ${r.unexpectedFrames} other frames.`,
       ],
       header: [
@@ -93,9 +93,9 @@ export function connectionsSummary(r: ConnectionsResult): string[] {
     r.requested < TARGET_SOCKETS ? 'not measured' : r.alive >= TARGET_SOCKETS && r.failed === 0 ? 'met' : 'MISSED';
   let why = '';
   if (held === 'MISSED' && unexplained <= 0 && beyondLimit > 0) {
-    why = ` — the server process's open-files limit (${fmt(r.fds.limit, 0)}, minus the ${r.fds.baseline} descriptors it holds before the first client) leaves room for ${fmt(r.fds.socketCapacity, 0)} sockets; every failure is a connection beyond that, which the kernel accepted and libuv closed at once (the client sees a reset).`;
+    why = ` — the server process's open-files limit (${fmt(r.fds.limit, 0)}) and the connection cap below it (${fmt(r.fds.connectionCap, 0)}, keeping descriptors for the database and WebRTC peers) leave room for ${fmt(r.fds.socketCapacity, 0)} sockets; every failure is a connection beyond that, which the server closed at once (the client sees a reset).`;
   } else if (held === 'MISSED') {
-    why = ` — ${unexplained} failures or drops are not explained by the descriptor limit.`;
+    why = ` — ${unexplained} failures or drops are not explained by the connection cap.`;
   }
   lines.push(
     `Target ${fmt(TARGET_SOCKETS, 0)} idle sockets with zero failures: ${held} (${fmt(r.alive, 0)} of ${fmt(r.requested, 0)} held to the end)${why}`,

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { SessionTokens } from '../../server/src/auth/session-token.ts';
+import { connectionCap } from '../../server/src/http/connection-cap.ts';
 import { quantile } from '../fanout/load-generator.ts';
 import { clock } from '../fanout/load-protocol.ts';
 import { machineBusyPercent, readMachineCpu } from '../fanout/machine-cpu.ts';
@@ -87,7 +88,12 @@ export interface ConnectionsResult {
     /** Open before the first client: stdio, the listener, epoll, the database, the bench's IPC channel… */
     readonly baseline: number;
     readonly afterRamp: number;
-    /** limit − baseline: how many sockets the server process can hold at most. */
+    /**
+     * The server's connection cap: with MAX_CONNECTIONS unset, the limit less the descriptors it
+     * keeps free for the database and WebRTC peers (server/src/http/connection-cap.ts).
+     */
+    readonly connectionCap: number;
+    /** min(limit − baseline, cap): how many sockets the server process holds at most. */
     readonly socketCapacity: number;
   };
   /** Server CPU (% of one core) during the ramp and during the idle hold. */
@@ -225,7 +231,11 @@ export async function runConnectionsSuite(
           limit: fdLimit,
           baseline: baselineFds,
           afterRamp: serverAfterRamp.openFds,
-          socketCapacity: fdLimit - baselineFds,
+          connectionCap: connectionCap(undefined, fdLimit) ?? Number.POSITIVE_INFINITY,
+          socketCapacity: Math.min(
+            fdLimit - baselineFds,
+            connectionCap(undefined, fdLimit) ?? Number.POSITIVE_INFINITY,
+          ),
         },
         serverCpuRampPercent,
         serverCpuHoldPercent: cpuPercent(serverAfterRamp, serverAtEnd, holdMs),

@@ -10,6 +10,7 @@ import { createUserSocket } from './channels/user-socket.ts';
 import type { Config } from './config.ts';
 import { RoomSimulations } from './game/room-simulations.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
+import { capConnections, connectionCap, openFilesLimit } from './http/connection-cap.ts';
 import { registerLeaderboardRoutes } from './http/leaderboard-routes.ts';
 import { registerMetricsRoute } from './http/metrics-route.ts';
 import { registerRoomRoutes } from './http/room-routes.ts';
@@ -130,6 +131,7 @@ export async function buildApp(config: Config): Promise<App> {
   registerSessionRoutes(http, tokens, storage);
   registerRoomRoutes(http, rooms);
   registerLeaderboardRoutes(http, storage);
+  capConnections(http.server, connectionCap(config.maxConnections, openFilesLimit()), http.log);
   registerAdminRoutes(http, config.adminToken, webrtc.peers);
   registerMetricsRoute(
     http,

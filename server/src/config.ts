@@ -62,6 +62,11 @@ const Environment = z.object({
     .positive()
     .default(128 * 1024),
   SOCKET_MAX_CHANNELS: z.coerce.number().int().positive().default(100),
+  /**
+   * Open connections (sockets and HTTP) the server accepts; more are refused at once. Unset: the
+   * process's open-files limit less 512 descriptors of headroom, where that limit can be read.
+   */
+  MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
   /** The built client to serve; unset serves nothing (use the Vite dev server). */
   CLIENT_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -165,6 +170,7 @@ export interface Config {
   readonly socketIdleTimeoutMs: number;
   readonly socketMaxFrameBytes: number;
   readonly socketMaxChannels: number;
+  readonly maxConnections: number | undefined;
   readonly clientDist: string | undefined;
   readonly logLevel: string;
   readonly iceServers: readonly IceServer[];
@@ -209,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketIdleTimeoutMs: e.SOCKET_IDLE_TIMEOUT_MS,
     socketMaxFrameBytes: e.SOCKET_MAX_FRAME_BYTES,
     socketMaxChannels: e.SOCKET_MAX_CHANNELS,
+    maxConnections: e.MAX_CONNECTIONS,
     clientDist: e.CLIENT_DIST,
     logLevel: e.LOG_LEVEL,
     iceServers: e.ICE_SERVERS,
