@@ -133,16 +133,8 @@ export async function buildApp(config: Config): Promise<App> {
   registerLeaderboardRoutes(http, storage);
   capConnections(http.server, connectionCap(config.maxConnections, openFilesLimit()), http.log);
   registerAdminRoutes(http, config.adminToken, webrtc.peers);
-  registerMetricsRoute(
-    http,
-    new ServerMetrics({
-      connectionCount: () => socket?.connectionCount ?? 0,
-      rooms,
-      games,
-      peers: webrtc.peers,
-      links,
-    }),
-  );
+  const metrics = new ServerMetrics({ socket: () => socket, rooms, games, peers: webrtc.peers, links });
+  registerMetricsRoute(http, metrics);
   http.get('/api/v1/health', async () => ({
     status: 'ok',
     storage: storage.engine,
@@ -153,6 +145,7 @@ export async function buildApp(config: Config): Promise<App> {
   http.addHook('onClose', async () => {
     // Closing the sockets closed their peers; this catches any still negotiating.
     heartbeat.dispose();
+    metrics.dispose();
     webrtc.peers.closeAll();
     links.dispose();
     games.dispose();

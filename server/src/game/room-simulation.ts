@@ -36,6 +36,8 @@ export interface RoomSimulationListener {
   phaseChanged(phase: RoomState): void;
   /** A round ran its full length; its result is final. */
   roundFinished(round: FinishedRound): void;
+  /** `advance` ran `ticks` ticks taking `msPerTick` of wall time each, on average (for metrics). */
+  advanced?(msPerTick: number, ticks: number): void;
 }
 
 export interface RoomSimulationOptions {
@@ -201,7 +203,9 @@ export class RoomSimulation implements Tickable {
     }
     // After a catch-up only the newest state is worth sending: one snapshot, not one per tick.
     if (snapshotDue) this.#sendSnapshot();
-    this.#maxTickMs = Math.max(this.#maxTickMs, (clock() - startedAt) / due);
+    const msPerTick = (clock() - startedAt) / due;
+    this.#maxTickMs = Math.max(this.#maxTickMs, msPerTick);
+    this.#options.listener.advanced?.(msPerTick, due);
   }
 
   msUntilNextTick(): number {

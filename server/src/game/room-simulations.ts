@@ -73,6 +73,7 @@ export class RoomSimulations {
   readonly #roomOfLink = new Map<string, string>();
   /** What the rooms that stopped had counted. */
   readonly #stopped = emptyTotals();
+  readonly #tickListeners = new Set<(msPerTick: number, ticks: number) => void>();
 
   constructor(options: RoomSimulationsOptions) {
     this.#options = options;
@@ -120,6 +121,12 @@ export class RoomSimulations {
     return Object.fromEntries([...this.#rooms].map(([id, room]) => [id, room.simulation.stats()]));
   }
 
+  /** Told after every `advance` of any room: its ticks and their average wall time. Returns a remover. */
+  onTicks(listener: (msPerTick: number, ticks: number) => void): () => void {
+    this.#tickListeners.add(listener);
+    return () => this.#tickListeners.delete(listener);
+  }
+
   /** Totals over the stopped rooms and the running ones. */
   totals(): GameTotals {
     const totals = addTotals(emptyTotals(), this.#stopped);
@@ -157,6 +164,9 @@ export class RoomSimulations {
       listener: {
         phaseChanged: (phase) => options.phaseChanged(roomId, phase),
         roundFinished: (round) => options.roundFinished(round),
+        advanced: (msPerTick, ticks) => {
+          for (const listener of this.#tickListeners) listener(msPerTick, ticks);
+        },
       },
     });
     const loop = new TickLoop(

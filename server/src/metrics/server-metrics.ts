@@ -1,12 +1,20 @@
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { RoomSimulations } from '../game/room-simulations.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 import type { PeerRegistry } from '../rtc/peer-registry.ts';
 import type { PlayerLinks } from '../transport/player-links.ts';
 
+/** The Phoenix socket's figures (`PhoenixSocket` has them). */
+export interface SocketFigures {
+  readonly connectionCount: number;
+  readonly channelCount: number;
+  readonly traffic: { readonly framesIn: number; readonly framesOut: number };
+}
+
 /** What the metrics read: live objects of one app, sampled at scrape time, never copied. */
 export interface MetricsSources {
-  readonly connectionCount: () => number;
+  /** Undefined until the socket exists. */
+  readonly socket: () => SocketFigures | undefined;
   readonly rooms: RoomRegistry;
   readonly games: RoomSimulations;
   readonly peers: PeerRegistry;
@@ -34,6 +42,7 @@ function processMetrics(): Registry {
  */
 export class ServerMetrics {
   readonly #registry = new Registry();
+  readonly #unlisten: () => void;
 
   constructor(sources: MetricsSources) {
     const register = [this.#registry];
@@ -61,7 +70,18 @@ export class ServerMetrics {
       });
     };
 
-    gauge('starcatch_sockets', 'Open Phoenix WebSocket connections.', sources.connectionCount);
+    gauge('starcatch_sockets', 'Open Phoenix WebSocket connections.', () => sources.socket()?.connectionCount ?? 0);
+    gauge('starcatch_channels', 'Channels joined over every open socket.', () => sources.socket()?.channelCount ?? 0);
+    total(
+      'starcatch_socket_frames_in_total',
+      'Phoenix frames received over WebSockets.',
+      () => sources.socket()?.traffic.framesIn ?? 0,
+    );
+    total(
+      'starcatch_socket_frames_out_total',
+      'Phoenix frames sent over WebSockets (replies, pushes, broadcasts).',
+      () => sources.socket()?.traffic.framesOut ?? 0,
+    );
     gauge('starcatch_rooms_open', 'Rooms open (listed in the lobby).', () => rooms.list().length);
     gauge('starcatch_rooms_simulating', 'Rooms with a running simulation.', () => games.size);
     gauge('starcatch_players_in_rooms', 'Players in simulated rooms.', () => sumRooms(games, (room) => room.players));
@@ -113,6 +133,16 @@ export class ServerMetrics {
         for (const [verdict, count] of Object.entries(games.totals().inputs)) this.inc({ verdict }, count);
       },
     });
+    const tickSeconds = new Histogram({
+      name: 'starcatch_tick_duration_seconds',
+      help: 'Wall time of one simulation tick (snapshot encoding included), every room.',
+      // A tick is due every 33 ms: the buckets spread over what fits in one, and what does not.
+      buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.033, 0.1],
+      registers: register,
+    });
+    this.#unlisten = games.onTicks((msPerTick, ticks) => {
+      for (let i = 0; i < ticks; i++) tickSeconds.observe(msPerTick / 1000);
+    });
     new Counter({
       name: 'starcatch_dropped_messages_total',
       help: 'Inbound game messages dropped, by reason.',
@@ -127,6 +157,11 @@ export class ServerMetrics {
         this.inc({ reason: 'unroutable' }, counts.unroutable);
       },
     });
+  }
+
+  /** Stops listening to the rooms (server shutdown). */
+  dispose(): void {
+    this.#unlisten();
   }
 
   get contentType(): string {

@@ -8,7 +8,7 @@ import type { PresenceTracker } from './presence/presence-tracker.ts';
 import { LocalPubSub } from './pubsub/local-pubsub.ts';
 import type { PubSub } from './pubsub/pubsub.ts';
 import type { Serializer } from './serializers/serializer.ts';
-import type { SocketServices, Transport } from './socket-connection.ts';
+import type { SocketServices, SocketTraffic, Transport } from './socket-connection.ts';
 import { SocketConnection } from './socket-connection.ts';
 import { TopicRouter } from './topic-router.ts';
 
@@ -75,6 +75,7 @@ export class PhoenixSocket<Assigns extends object> {
       presence: this.presence,
       logger: this.logger,
       maxChannels,
+      traffic: { framesIn: 0, framesOut: 0 },
       newId: () => `${prefix}.${(this.#nextId++).toString(36)}`,
       release: (connection) => this.#release(connection),
     };
@@ -83,6 +84,18 @@ export class PhoenixSocket<Assigns extends object> {
   /** The number of open connections. */
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  /** Channels joined over every open connection (counted when asked: a scrape, not a hot path). */
+  get channelCount(): number {
+    let count = 0;
+    for (const connection of this.#connections) count += connection.channelCount;
+    return count;
+  }
+
+  /** Frames received and sent over every connection so far. */
+  get traffic(): Readonly<SocketTraffic> {
+    return this.#services.traffic;
   }
 
   connect(info: ConnectInfo): Promise<ConnectResult<Assigns>> {

@@ -25,9 +25,17 @@ export interface SocketServices<Assigns extends object> {
   readonly presence: PresenceTracker;
   readonly logger: Logger;
   readonly maxChannels: number;
+  /** Frame counters shared by every connection of the socket. */
+  readonly traffic: SocketTraffic;
   newId(): string;
   /** Called once when the connection ends, whatever the cause. */
   release(connection: SocketConnection<Assigns>): void;
+}
+
+/** Frames through every connection of a socket since it was created, for metrics. */
+export interface SocketTraffic {
+  framesIn: number;
+  framesOut: number;
 }
 
 /**
@@ -82,6 +90,11 @@ export class SocketConnection<Assigns extends object> implements ChannelHost {
     return this.#open;
   }
 
+  /** How many channels this connection has joined. */
+  get channelCount(): number {
+    return this.#channels.size;
+  }
+
   /** Topics this connection has joined. */
   get topics(): string[] {
     return [...this.#channels.keys()];
@@ -90,6 +103,7 @@ export class SocketConnection<Assigns extends object> implements ChannelHost {
   /** One inbound WebSocket frame. A frame that is not a Phoenix message closes the socket (1007). */
   receive(data: Uint8Array, isBinary: boolean): void {
     if (!this.#open) return;
+    this.#services.traffic.framesIn++;
     let message: InboundMessage;
     try {
       message = this.serializer.decode(data, isBinary);
@@ -103,7 +117,9 @@ export class SocketConnection<Assigns extends object> implements ChannelHost {
   }
 
   send(frame: Frame): void {
-    if (this.#open) this.#transport.send(frame);
+    if (!this.#open) return;
+    this.#services.traffic.framesOut++;
+    this.#transport.send(frame);
   }
 
   forget(channel: JoinedChannel<object>): void {

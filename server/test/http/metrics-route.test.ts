@@ -66,6 +66,10 @@ describe('GET /metrics', () => {
     expect(queued).toBeGreaterThanOrEqual(1);
     expect(sample(playing, 'starcatch_snapshot_bytes_total')).toBeGreaterThan(0);
     expect(sample(playing, 'starcatch_rooms_simulating')).toBe(1);
+    expect(sample(playing, 'starcatch_channels')).toBeGreaterThanOrEqual(1);
+    expect(sample(playing, 'starcatch_socket_frames_in_total')).toBeGreaterThanOrEqual(15);
+    expect(sample(playing, 'starcatch_socket_frames_out_total')).toBeGreaterThanOrEqual(5);
+    expect(sample(playing, 'starcatch_tick_duration_seconds_count')).toBeGreaterThan(0);
 
     await bot.close();
     await sockets.disconnectAll();
