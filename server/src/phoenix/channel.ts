@@ -47,6 +47,12 @@ export interface ChannelContext<Assigns extends object> {
   readonly connectionId: string;
   /** A copy of the socket's assigns for this channel; handlers may add their own fields. */
   readonly assigns: Assigns;
+  /**
+   * Bytes already written to this channel's socket that the client has not taken yet (shared by
+   * every channel of the socket). `push` never blocks; a handler streaming data a slow client
+   * cannot keep up with should skip what is stale rather than queue it without bound.
+   */
+  readonly sendBacklog: number;
   /** Whether this socket's serializer can carry binary payloads (V2 yes, V1 no). */
   readonly supportsBinary: boolean;
   /** True once the channel has been closed for any reason; pushes are then ignored. */

@@ -24,6 +24,8 @@ export interface ChannelHost {
   readonly presence: PresenceTracker;
   readonly logger: Logger;
   send(frame: Frame): void;
+  /** Bytes written to the socket that the client has not taken yet. */
+  readonly sendBacklog: number;
   /** Unregisters the channel if it is still the one joined on its topic. */
   forget(channel: JoinedChannel<object>): void;
 }
@@ -93,6 +95,10 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
 
   get connectionId(): string {
     return this.#host.id;
+  }
+
+  get sendBacklog(): number {
+    return this.#host.sendBacklog;
   }
 
   get supportsBinary(): boolean {

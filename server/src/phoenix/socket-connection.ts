@@ -16,6 +16,8 @@ import type { TopicRouter } from './topic-router.ts';
 export interface Transport {
   send(frame: Frame): void;
   close(code: number, reason: string): void;
+  /** Bytes given to `send` that have not reached the network yet (the WebSocket's `bufferedAmount`). */
+  readonly bufferedAmount: number;
 }
 
 /** The socket-wide pieces a connection shares with every other connection. */
@@ -88,6 +90,11 @@ export class SocketConnection<Assigns extends object> implements ChannelHost {
 
   get isOpen(): boolean {
     return this.#open;
+  }
+
+  /** Bytes written to this socket that the client has not taken yet. */
+  get sendBacklog(): number {
+    return this.#transport.bufferedAmount;
   }
 
   /** How many channels this connection has joined. */

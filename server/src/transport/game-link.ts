@@ -30,6 +30,8 @@ export interface GameLinkOptions {
   readonly initialRoute: DataChannelRoute | undefined;
   /** At most one `game:notice` per this many ms. */
   readonly noticeIntervalMs: number;
+  /** Snapshots are skipped while more than this is queued for the tab (either path). */
+  readonly snapshotMaxBufferedBytes: number;
   readonly now: Clock;
   /** The path changed after the start: the simulation should send this link a fresh `sync`. */
   rerouted(link: GameLink): void;
@@ -58,7 +60,7 @@ export class GameLink implements PlayerLink {
     this.#options = options;
     this.userId = channel.assigns.user.id;
     this.connectionId = channel.connectionId;
-    this.#websocket = new WebSocketRoute(channel);
+    this.#websocket = new WebSocketRoute(channel, options.snapshotMaxBufferedBytes);
     this.#webrtc = options.initialRoute;
     const { nickname, color } = channel.assigns.user;
     this.#meta = { nickname, color, online_at: Date.now() };
@@ -84,8 +86,7 @@ export class GameLink implements PlayerLink {
   sendSnapshot(bytes: Uint8Array<ArrayBuffer>): SnapshotDelivery {
     const webrtc = this.#liveWebRtc();
     if (webrtc) return webrtc.sendSnapshot(bytes);
-    this.#websocket.sendSnapshot(bytes);
-    return 'sent';
+    return this.#websocket.sendSnapshot(bytes);
   }
 
   sendEvent(event: GameEventMessage): void {

@@ -76,6 +76,7 @@ export class PlayerLinks {
       channel,
       initialRoute: peer && peer.userId === channel.assigns.user.id ? this.#routeFor(peer) : undefined,
       noticeIntervalMs: this.#options.noticeIntervalMs,
+      snapshotMaxBufferedBytes: this.#options.snapshotMaxBufferedBytes,
       now: this.#now,
       rerouted: (rerouted) => this.#options.games.resync(rerouted.id),
     });

@@ -5,6 +5,7 @@ import {
   type GameNoticePayload,
   StateEncoding,
 } from '@starcatch/shared';
+import type { SnapshotDelivery } from '../game/player-link.ts';
 import type { ChannelContext, Payload } from '../phoenix/index.ts';
 
 /**
@@ -32,14 +33,18 @@ export function readStatePayload(payload: unknown): Uint8Array | undefined {
 
 /**
  * Game traffic as pushes on the player's `room:<id>` channel: the fallback path, and the only
- * one until the player's WebRTC peer has both channels open. Snapshots are not skipped here: the
- * phoenix layer does not expose the socket's backlog (see the report), and TCP paces the sender.
+ * one until the player's WebRTC peer has both channels open. Like the DataChannel route, it skips
+ * snapshots while the socket's unsent backlog is past `maxBufferedBytes`: a client that cannot keep
+ * up gets the newest state once it drains, instead of a queue of stale ones growing in the server.
+ * Events are never skipped (they are reliable; TCP paces them).
  */
 export class WebSocketRoute {
   readonly #channel: ChannelContext<object>;
+  readonly #maxBufferedBytes: number;
 
-  constructor(channel: ChannelContext<object>) {
+  constructor(channel: ChannelContext<object>, maxBufferedBytes: number) {
     this.#channel = channel;
+    this.#maxBufferedBytes = maxBufferedBytes;
   }
 
   /** How this socket carries `input` and `snapshot`: V1 serializers cannot send binary frames. */
@@ -47,8 +52,10 @@ export class WebSocketRoute {
     return this.#channel.supportsBinary ? StateEncoding.binary : StateEncoding.base64;
   }
 
-  sendSnapshot(bytes: Uint8Array): void {
+  sendSnapshot(bytes: Uint8Array): SnapshotDelivery {
+    if (this.#channel.sendBacklog > this.#maxBufferedBytes) return 'skipped';
     this.#channel.push(GameChannelEvent.snapshot, statePayload(bytes, this.encoding));
+    return 'sent';
   }
 
   sendEvent(event: GameEventMessage): void {

@@ -70,11 +70,12 @@ function fakeChannel(supportsBinary = true) {
     topic: 'room:r1',
     connectionId: 'conn-1',
     supportsBinary,
+    sendBacklog: 0,
     closed: false,
     assigns: { user: { id: 'u-ada', nickname: 'Ada', color: '#ff6b6b' } },
     push: (name: string, payload: Payload) => pushes.push({ event: name, payload }),
     presence: { update: (_key: string, meta: object) => presence.push(meta) },
-  } as unknown as ChannelContext<SocketAssigns>;
+  } as unknown as ChannelContext<SocketAssigns> & { sendBacklog: number };
   return { channel, pushes, presence };
 }
 
@@ -86,10 +87,11 @@ function link(options: { supportsBinary?: boolean; route?: DataChannelRoute } = 
     channel,
     initialRoute: options.route,
     noticeIntervalMs: NOTICE_INTERVAL_MS,
+    snapshotMaxBufferedBytes: MAX_BUFFERED,
     now: () => clock.now,
     rerouted: (l) => rerouted.push(l.transport),
   });
-  return { gameLink, pushes, presence, clock, rerouted };
+  return { gameLink, channel, pushes, presence, clock, rerouted };
 }
 
 describe('GameLink on the WebSocket', () => {
@@ -103,6 +105,17 @@ describe('GameLink on the WebSocket', () => {
       { event: GameChannelEvent.snapshot, payload: snapshot },
       { event: GameChannelEvent.event, payload: event },
     ]);
+  });
+
+  it('skips snapshots while the socket is backed up, never events', () => {
+    const { gameLink, channel, pushes } = link();
+    channel.sendBacklog = MAX_BUFFERED + 1;
+    expect(gameLink.sendSnapshot(snapshot)).toBe('skipped');
+    gameLink.sendEvent(event);
+    expect(pushes).toEqual([{ event: GameChannelEvent.event, payload: event }]);
+    channel.sendBacklog = MAX_BUFFERED;
+    expect(gameLink.sendSnapshot(snapshot)).toBe('sent');
+    expect(pushes.at(-1)).toEqual({ event: GameChannelEvent.snapshot, payload: snapshot });
   });
 
   it('sends a V1 socket base64 JSON, which decodes to the same snapshot', () => {

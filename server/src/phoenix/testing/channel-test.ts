@@ -58,6 +58,7 @@ export class TestClient<Assigns extends object> {
       {
         send: (frame) => this.#messages.add(decodeOutbound(frame)),
         close: (code, reason) => this.closedWith.push({ code, reason }),
+        bufferedAmount: 0,
       },
       assigns,
     );

@@ -138,6 +138,9 @@ function attach<Assigns extends object>(
     {
       send: (frame: Frame) => ws.send(frame),
       close: (code, reason) => ws.close(code, reason),
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
     },
     assigns,
   );
