@@ -29,15 +29,16 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   globalSetup: './e2e/global-setup.ts',
   globalTeardown: './e2e/global-teardown.ts',
-  // Specs share one server; each filters the lobby to its own nicknames, so two files can run at once.
-  workers: 2,
+  // One spec at a time. Specs share one server and filter the lobby to their own nicknames, so two
+  // could run at once, but on two cores the game specs' moving tabs then delayed the chat specs'
+  // deliveries up to ~1.8 s, and the whole run was no faster (1.3–1.4 min alone, 1.8–1.9 min in pairs).
+  workers: 1,
   fullyParallel: false,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
   timeout: 30_000,
-  // Two workers share two cores with up to eight tabs, and every room tab boots Phaser (WebGL in
-  // software here): a tab opened by link has measured up to ~6 s to be in its room when the other
-  // spec restarts its server at the same time. Waits end as soon as they are met.
+  // Up to eight tabs share two cores and every room tab boots Phaser (rendering in software here): a
+  // tab opened by link has measured up to ~6 s to be in its room. Waits end as soon as they are met.
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
   use: {
