@@ -8,6 +8,7 @@ import {
   joinRoomWithHandle,
   type Player,
   readState,
+  reportProblems,
   sharedServerUrl,
   signedInPlayer,
   signInWithHandle,
@@ -133,6 +134,7 @@ test.describe
       ]);
       const context = await browser.newContext({ baseURL: sharedServerUrl() });
       const page = await context.newPage();
+      reportProblems(page, calName);
       await page.goto(`${DEBUG_PAGE}&rtc=off`);
       await signInWithHandle(page, calName);
       cal = { nickname: calName, context, tabs: [page] };

@@ -58,10 +58,23 @@ export interface Player {
   readonly tabs: Page[];
 }
 
+/**
+ * Prints a tab's warnings and errors, prefixed with its player's nickname, so that a failed run's
+ * output says what the tabs saw (a refused rejoin, a WebRTC fallback) and when.
+ */
+export function reportProblems(page: Page, nickname: string): void {
+  page.on('console', (message) => {
+    if (message.type() !== 'warning' && message.type() !== 'error') return;
+    console.log(`[${nickname} ${new Date().toISOString().slice(11, 23)}] ${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => console.log(`[${nickname}] page error: ${error.message}`));
+}
+
 /** A new context for `nickname`, with one tab signed in through the debug handle. */
 export async function signedInPlayer(browser: Browser, baseURL: string, nickname: string): Promise<Player> {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
+  reportProblems(page, nickname);
   await page.goto(DEBUG_PAGE);
   await signInWithHandle(page, nickname);
   return { nickname, context, tabs: [page] };
@@ -70,6 +83,7 @@ export async function signedInPlayer(browser: Browser, baseURL: string, nickname
 /** Another tab for a signed-in player: it resumes the stored session (optionally at a hash such as a room link). */
 export async function openAnotherTab(player: Player, hash = ''): Promise<Page> {
   const page = await player.context.newPage();
+  reportProblems(page, player.nickname);
   await page.goto(`${DEBUG_PAGE}${hash}`);
   player.tabs.push(page);
   return page;

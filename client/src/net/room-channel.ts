@@ -137,6 +137,8 @@ export class RoomChannel {
 
   #refused(refusal: ChannelError, evicted: (refusal: ChannelError) => void): void {
     const wasJoined = this.#wasJoined;
+    if (wasJoined)
+      console.warn(`[starcatch] the room refused to take this tab back: ${refusal.reason} (${refusal.message})`);
     this.#end();
     this.#room.setState({ ...NO_ROOM, refusal });
     if (wasJoined) evicted(refusal);
