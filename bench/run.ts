@@ -186,13 +186,7 @@ if (runs('webrtc')) {
     log,
   );
   report.webrtc = webrtc;
-  for (const table of webRtcTables(webrtc)) {
-    console.log(`\n${table.title}`);
-    for (const note of table.notes) console.log(note);
-    printTable(table.header, table.rows);
-  }
-  console.log('');
-  for (const line of webRtcSummary(webrtc)) console.log(line);
+  printReport(webRtcTables(webrtc), webRtcSummary(webrtc));
   if (profileDir) console.log(`\nServer CPU profile: ${profileDir}`);
 }
 
@@ -212,13 +206,7 @@ if (runs('connections')) {
     log,
   );
   report.connections = connections;
-  for (const table of connectionsTables(connections)) {
-    console.log(`\n${table.title}`);
-    for (const note of table.notes) console.log(note);
-    printTable(table.header, table.rows);
-  }
-  console.log('');
-  for (const line of connectionsSummary(connections)) console.log(line);
+  printReport(connectionsTables(connections), connectionsSummary(connections));
 }
 
 report.finishedAt = new Date().toISOString();
@@ -236,6 +224,25 @@ console.log(`\nResults written to ${file.pathname}`);
 function fmt(value: number, digits: number): string {
   if (!Number.isFinite(value)) return '–';
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** A suite's tables, each with its title and notes, then its summary lines. */
+function printReport(
+  tables: readonly {
+    readonly title: string;
+    readonly notes: readonly string[];
+    readonly header: readonly string[];
+    readonly rows: readonly (readonly string[])[];
+  }[],
+  summary: readonly string[],
+): void {
+  for (const table of tables) {
+    console.log(`\n${table.title}`);
+    for (const note of table.notes) console.log(note);
+    printTable(table.header, table.rows);
+  }
+  console.log('');
+  for (const line of summary) console.log(line);
 }
 
 function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
