@@ -133,7 +133,7 @@ export async function buildApp(config: Config): Promise<App> {
   registerLeaderboardRoutes(http, storage);
   capConnections(http.server, connectionCap(config.maxConnections, openFilesLimit()), http.log);
   registerAdminRoutes(http, config.adminToken, webrtc.peers);
-  const metrics = new ServerMetrics({ socket: () => socket, rooms, games, peers: webrtc.peers, links });
+  const metrics = new ServerMetrics({ socket: () => socket, rooms, games, peers: webrtc.peers, heartbeat, links });
   registerMetricsRoute(http, metrics);
   http.get('/api/v1/health', async () => ({
     status: 'ok',

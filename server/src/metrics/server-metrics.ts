@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { RoomSimulations } from '../game/room-simulations.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
+import type { PeerHeartbeat } from '../rtc/peer-heartbeat.ts';
 import type { PeerRegistry } from '../rtc/peer-registry.ts';
 import type { PlayerLinks } from '../transport/player-links.ts';
 
@@ -18,6 +19,7 @@ export interface MetricsSources {
   readonly rooms: RoomRegistry;
   readonly games: RoomSimulations;
   readonly peers: PeerRegistry;
+  readonly heartbeat: PeerHeartbeat;
   readonly links: PlayerLinks;
 }
 
@@ -42,7 +44,7 @@ function processMetrics(): Registry {
  */
 export class ServerMetrics {
   readonly #registry = new Registry();
-  readonly #unlisten: () => void;
+  readonly #unlisten: (() => void)[] = [];
 
   constructor(sources: MetricsSources) {
     const register = [this.#registry];
@@ -140,9 +142,18 @@ export class ServerMetrics {
       buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.033, 0.1],
       registers: register,
     });
-    this.#unlisten = games.onTicks((msPerTick, ticks) => {
-      for (let i = 0; i < ticks; i++) tickSeconds.observe(msPerTick / 1000);
+    this.#unlisten.push(
+      games.onTicks((msPerTick, ticks) => {
+        for (let i = 0; i < ticks; i++) tickSeconds.observe(msPerTick / 1000);
+      }),
+    );
+    const peerRtt = new Histogram({
+      name: 'starcatch_peer_rtt_seconds',
+      help: 'Round trip of the heartbeat ping on each WebRTC peer’s events channel.',
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
+      registers: register,
     });
+    this.#unlisten.push(sources.heartbeat.onRoundTrip((ms) => peerRtt.observe(ms / 1000)));
     new Counter({
       name: 'starcatch_dropped_messages_total',
       help: 'Inbound game messages dropped, by reason.',
@@ -161,7 +172,7 @@ export class ServerMetrics {
 
   /** Stops listening to the rooms (server shutdown). */
   dispose(): void {
-    this.#unlisten();
+    for (const unlisten of this.#unlisten.splice(0)) unlisten();
   }
 
   get contentType(): string {

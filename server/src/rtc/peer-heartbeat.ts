@@ -1,4 +1,4 @@
-import { DataChannelLabel, ErrorCode, LinkProbe, type LinkProbeMessage } from '@starcatch/shared';
+import { DataChannelLabel, ErrorCode, LinkProbe, type LinkProbeMessage, parseLinkProbe } from '@starcatch/shared';
 import type { Clock } from '../limits/token-bucket.ts';
 import type { Logger } from '../phoenix/index.ts';
 import type { OpenPeer, PeerRegistry } from './peer-registry.ts';
@@ -19,7 +19,12 @@ interface Watched {
   /** When the peer last sent anything, on either channel. */
   heardAt: number;
   pings: number;
+  /** When the latest ping went out, to time its pong. */
+  pingSentAt: number;
 }
+
+/** The longest text on `events` read as a possible pong; anything longer is not one. */
+const MAX_PONG_LENGTH = 64;
 
 /**
  * Dead-peer detection. werift keeps reporting `connected` for a browser that closed its peer
@@ -32,6 +37,7 @@ export class PeerHeartbeat {
   readonly #options: PeerHeartbeatOptions;
   readonly #now: Clock;
   readonly #watched = new Map<string, Watched>();
+  readonly #roundTrips = new Set<(ms: number) => void>();
   readonly #unlisten: () => void;
   #timer: ReturnType<typeof setInterval> | undefined;
 
@@ -43,6 +49,12 @@ export class PeerHeartbeat {
       channelOpened: (peer, _label, channel) => this.#watch(peer, channel),
       peerClosed: (peer) => this.#forget(peer),
     });
+  }
+
+  /** Told the round trip of every answered ping, in ms (for metrics). Returns a remover. */
+  onRoundTrip(listener: (ms: number) => void): () => void {
+    this.#roundTrips.add(listener);
+    return () => this.#roundTrips.delete(listener);
   }
 
   /** Peers being watched now. */
@@ -59,13 +71,14 @@ export class PeerHeartbeat {
   #watch(peer: OpenPeer, channel: RtcDataChannel): void {
     let watched = this.#watched.get(peer.id);
     if (!watched) {
-      watched = { peer, heardAt: this.#now(), pings: 0 };
+      watched = { peer, heardAt: this.#now(), pings: 0, pingSentAt: 0 };
       this.#watched.set(peer.id, watched);
     }
     const entry = watched;
     // Anything counts as a sign of life, inputs included: a player in a room never waits for a pong.
-    channel.onMessage(() => {
+    channel.onMessage((data) => {
       entry.heardAt = this.#now();
+      if (channel.label === DataChannelLabel.events && typeof data === 'string') this.#pong(entry, data);
     });
     if (this.#timer === undefined) {
       this.#timer = setInterval(() => this.#beat(), this.#options.intervalMs);
@@ -91,8 +104,23 @@ export class PeerHeartbeat {
       const events = watched.peer.channels.get(DataChannelLabel.events);
       if (events?.readyState !== 'open') continue;
       const ping: LinkProbeMessage = { type: LinkProbe.ping, id: ++watched.pings };
+      watched.pingSentAt = now;
       events.send(JSON.stringify(ping));
     }
+  }
+
+  /** Times the answer to the latest ping; an older or unknown one is only a sign of life. */
+  #pong(watched: Watched, text: string): void {
+    if (this.#roundTrips.size === 0 || text.length > MAX_PONG_LENGTH) return;
+    let probe: LinkProbeMessage | null;
+    try {
+      probe = parseLinkProbe(JSON.parse(text));
+    } catch {
+      return;
+    }
+    if (probe?.type !== LinkProbe.pong || probe.id !== watched.pings) return;
+    const ms = this.#now() - watched.pingSentAt;
+    for (const listener of this.#roundTrips) listener(ms);
   }
 
   #stopTimer(): void {

@@ -42,6 +42,10 @@ describe('peer heartbeat', () => {
     expect(pings.length).toBeGreaterThanOrEqual(10);
     expect(pings).toEqual(pings.map((_, index) => (pings[0] ?? 0) + index));
     expect(rtc.serverPeerOf(userId).channels.size).toBe(2);
+    // Each answered ping is timed: /metrics has their round trips.
+    const metrics = await (await fetch(`${rtc.server.httpUrl}/metrics`)).text();
+    const timed = Number(/^starcatch_peer_rtt_seconds_count (\d+)$/m.exec(metrics)?.[1]);
+    expect(timed).toBeGreaterThanOrEqual(pings.length - 2);
     expect(peer.signals.filter((signal) => signal.event === WebRtcEvent.state)).not.toContainEqual(
       expect.objectContaining({ payload: expect.objectContaining({ state: 'closed' }) }),
     );
