@@ -1,5 +1,5 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { stopChild } from '../support/child-process.ts';
+import { fork } from 'node:child_process';
+import { nextMessage, stopChild } from '../support/child-process.ts';
 import type { ClientProcessConfig, FinishReport, FromClient, RampReport, ToClient } from './client-protocol.ts';
 
 /** The load generator: several `client-process.ts` children, driven together. */
@@ -23,7 +23,16 @@ export async function startClientProcesses(configs: readonly ClientProcessConfig
     }),
   );
   const all = <T extends FromClient['type']>(type: T, timeoutMs: number) =>
-    Promise.all(children.map((child) => nextMessage(child, type, timeoutMs)));
+    Promise.all(
+      children.map((child) =>
+        nextMessage(
+          child,
+          (message: FromClient): message is Extract<FromClient, { type: T }> => message.type === type,
+          timeoutMs,
+          `client process ${child.pid}`,
+        ),
+      ),
+    );
   const stop = (): Promise<void> =>
     Promise.all(children.map((child) => stopChild(child, 'disconnect'))).then(() => undefined);
   try {
@@ -46,39 +55,4 @@ export async function startClientProcesses(configs: readonly ClientProcessConfig
     },
     stop,
   };
-}
-
-/** The child's next message of `type`; rejects on `failed`, an exit or the timeout. */
-function nextMessage<T extends FromClient['type']>(
-  child: ChildProcess,
-  type: T,
-  timeoutMs: number,
-): Promise<Extract<FromClient, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`client process sent no '${type}' within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (raw: unknown): void => {
-      const message = raw as FromClient;
-      if (message.type === 'failed') {
-        cleanup();
-        reject(new Error(`client process failed: ${message.message}`));
-      } else if (message.type === type) {
-        cleanup();
-        resolve(message as Extract<FromClient, { type: T }>);
-      }
-    };
-    const onExit = (code: number | null): void => {
-      cleanup();
-      reject(new Error(`client process exited (${code}) before '${type}'`));
-    };
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
 }

@@ -33,3 +33,48 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** What every bench child sends when it cannot go on. */
+interface FailedMessage {
+  readonly type: 'failed';
+  readonly message: string;
+}
+
+/**
+ * The child's next IPC message that `matches`. Rejects when the child reports `failed`, exits, or
+ * sends nothing that matches within `timeoutMs`; `what` names the child in those errors.
+ */
+export function nextMessage<Message extends { readonly type: string }, Wanted extends Message>(
+  child: ChildProcess,
+  matches: (message: Message) => message is Wanted,
+  timeoutMs: number,
+  what: string,
+): Promise<Wanted> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`${what} did not answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (raw: unknown): void => {
+      const message = raw as Message | FailedMessage;
+      if (message.type === 'failed') {
+        cleanup();
+        reject(new Error(`${what} failed: ${(message as FailedMessage).message}`));
+      } else if (matches(message as Message)) {
+        cleanup();
+        resolve(message as Wanted);
+      }
+    };
+    const onExit = (code: number | null): void => {
+      cleanup();
+      reject(new Error(`${what} exited with code ${code}`));
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { nextMessage } from '../support/child-process.ts';
 import type { BotPlayer, ConnectReport, FromBots, ToBots, WindowReport } from './bot-protocol.ts';
 
 const START_TIMEOUT_MS = 15_000;
@@ -106,33 +107,12 @@ export class BotFleet {
   }
 }
 
-/** The child's next message that `matches`; rejects on `failed`, an exit or the timeout. */
+/** The child's next message that `matches` (`failed`, an exit or the timeout reject). */
 function reply(child: ChildProcess, matches: (message: FromBots) => boolean, timeoutMs: number): Promise<FromBots> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`bot process ${child.pid} did not answer within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (raw: unknown): void => {
-      const message = raw as FromBots;
-      if (message.type === 'failed') {
-        cleanup();
-        reject(new Error(`bot process failed: ${message.message}`));
-      } else if (matches(message)) {
-        cleanup();
-        resolve(message);
-      }
-    };
-    const onExit = (code: number | null): void => {
-      cleanup();
-      reject(new Error(`bot process exited with code ${code}`));
-    };
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
+  return nextMessage(
+    child,
+    (message: FromBots): message is FromBots => matches(message),
+    timeoutMs,
+    `bot process ${child.pid}`,
+  );
 }
