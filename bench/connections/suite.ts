@@ -135,6 +135,8 @@ export async function runConnectionsSuite(
     await sleep(SETTLE_MS);
     const memoryBefore = await serverMemory(server);
     const fdLimit = readOpenFilesLimit(server.pid);
+    // The cap the server applies to itself, as it has no MAX_CONNECTIONS set here.
+    const serverCap = connectionCap(undefined, fdLimit) ?? Number.POSITIVE_INFINITY;
     const baselineFds = requireStats(server.pid).openFds;
 
     const processCount = Math.max(1, Math.ceil(options.target / options.perProcess));
@@ -231,11 +233,8 @@ export async function runConnectionsSuite(
           limit: fdLimit,
           baseline: baselineFds,
           afterRamp: serverAfterRamp.openFds,
-          connectionCap: connectionCap(undefined, fdLimit) ?? Number.POSITIVE_INFINITY,
-          socketCapacity: Math.min(
-            fdLimit - baselineFds,
-            connectionCap(undefined, fdLimit) ?? Number.POSITIVE_INFINITY,
-          ),
+          connectionCap: serverCap,
+          socketCapacity: Math.min(fdLimit - baselineFds, serverCap),
         },
         serverCpuRampPercent,
         serverCpuHoldPercent: cpuPercent(serverAfterRamp, serverAtEnd, holdMs),

@@ -1,14 +1,15 @@
-import { ErrorCode, LobbyEvent, PresenceEvent, type RoomSummary, Topic, validateNewRoom } from '@starcatch/shared';
-import { type Channel, Presence } from 'phoenix';
+import { ErrorCode, LobbyEvent, type RoomSummary, Topic, validateNewRoom } from '@starcatch/shared';
+import type { Channel } from 'phoenix';
 import type { ChatStore } from '../state/chat-store.ts';
 import { EMPTY_LOBBY, type LobbyStore } from '../state/lobby-store.ts';
-import { type PresenceMeta, toOnlineUsers } from '../state/online-users.ts';
+import { toOnlineUsers } from '../state/online-users.ts';
 import { removeRoom, upsertRoom } from '../state/room-list.ts';
 import { isRoomSummary, lobbyJoinReply, roomReply } from './channel-payloads.ts';
 import { request } from './channel-request.ts';
 import { ChannelRequestError } from './channel-request-error.ts';
 import { ChatFeed } from './chat-feed.ts';
 import type { GameSocket } from './game-socket.ts';
+import { followPresence } from './presence-sync.ts';
 import type { NetTiming } from './timing.ts';
 
 /** A join the server refused or never answered. */
@@ -55,11 +56,7 @@ export class LobbyChannel {
       now: options.now,
       makeLocalId: options.makeLocalId,
     });
-    const presence = new Presence(this.#channel, { events: PresenceEvent });
-    presence.onSync(() => {
-      const entries = presence.list((id: string, { metas }: { metas: PresenceMeta[] }) => [id, metas] as const);
-      this.#lobby.setState({ online: toOnlineUsers(entries) });
-    });
+    followPresence(this.#channel, (entries) => this.#lobby.setState({ online: toOnlineUsers(entries) }));
     this.#channel.on(LobbyEvent.roomCreated, (room: unknown) => this.#roomChanged(room));
     this.#channel.on(LobbyEvent.roomUpdated, (room: unknown) => this.#roomChanged(room));
     this.#channel.on(LobbyEvent.roomClosed, (payload: { id?: unknown } | undefined) => {

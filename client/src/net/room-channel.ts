@@ -1,7 +1,6 @@
-import { type ChannelError, PresenceEvent, type RoomSummary, StateEncoding, Topic } from '@starcatch/shared';
-import { type Channel, Presence } from 'phoenix';
+import { type ChannelError, type RoomSummary, StateEncoding, Topic } from '@starcatch/shared';
+import type { Channel } from 'phoenix';
 import type { ChatStore } from '../state/chat-store.ts';
-import type { PresenceMeta } from '../state/online-users.ts';
 import { dropScope } from '../state/pending-chat.ts';
 import { toRoomMembers } from '../state/room-members.ts';
 import { NO_ROOM, type RoomStore } from '../state/room-store.ts';
@@ -9,6 +8,7 @@ import { roomJoinReply } from './channel-payloads.ts';
 import { ChannelRequestError, NO_REPLY_MESSAGE } from './channel-request-error.ts';
 import { ChatFeed } from './chat-feed.ts';
 import type { GameSocket } from './game-socket.ts';
+import { followPresence } from './presence-sync.ts';
 import type { NetTiming } from './timing.ts';
 import { WebSocketLink } from './websocket-link.ts';
 
@@ -74,11 +74,8 @@ export class RoomChannel {
       now: options.now,
       makeLocalId: options.makeLocalId,
     });
-    const presence = new Presence(this.#channel, { events: PresenceEvent });
-    presence.onSync(() => {
-      if (this.#ended) return;
-      const entries = presence.list((id: string, { metas }: { metas: PresenceMeta[] }) => [id, metas] as const);
-      this.#room.setState({ members: toRoomMembers(entries) });
+    followPresence(this.#channel, (entries) => {
+      if (!this.#ended) this.#room.setState({ members: toRoomMembers(entries) });
     });
     this.#channel.onError(() => {
       this.chat.dropped();

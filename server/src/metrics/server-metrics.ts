@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { RoomSimulations } from '../game/room-simulations.ts';
+import type { RoomSimulationStats } from '../game/room-simulation.ts';
+import type { GameTotals, RoomSimulations } from '../game/room-simulations.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 import type { PeerHeartbeat } from '../rtc/peer-heartbeat.ts';
 import type { PeerRegistry } from '../rtc/peer-registry.ts';
@@ -44,6 +45,7 @@ function processMetrics(): Registry {
  */
 export class ServerMetrics {
   readonly #registry = new Registry();
+  #scrape: { totals?: GameTotals; rooms?: RoomSimulationStats[] } = {};
   readonly #unlisten: (() => void)[] = [];
 
   constructor(sources: MetricsSources) {
@@ -59,6 +61,9 @@ export class ServerMetrics {
         },
       });
     };
+    // The rooms' figures are gathered once per scrape, however many metrics read them.
+    const totals = (): GameTotals => (this.#scrape.totals ??= games.totals());
+    const roomStats = (): RoomSimulationStats[] => (this.#scrape.rooms ??= Object.values(games.stats()));
     // Counters whose running totals live elsewhere: each scrape reports the current total.
     const total = (name: string, help: string, read: () => number): void => {
       new Counter({
@@ -86,12 +91,14 @@ export class ServerMetrics {
     );
     gauge('starcatch_rooms_open', 'Rooms open (listed in the lobby).', () => rooms.list().length);
     gauge('starcatch_rooms_simulating', 'Rooms with a running simulation.', () => games.size);
-    gauge('starcatch_players_in_rooms', 'Players in simulated rooms.', () => sumRooms(games, (room) => room.players));
+    gauge('starcatch_players_in_rooms', 'Players in simulated rooms.', () =>
+      roomStats().reduce((sum, room) => sum + room.players, 0),
+    );
     gauge('starcatch_peers', 'Live WebRTC peers.', () => peers.size);
     gauge(
       'starcatch_tick_max_seconds',
       'Slowest simulation tick of any running room.',
-      () => sumRooms(games, (room) => room.maxTickMs, Math.max) / 1000,
+      () => roomStats().reduce((max, room) => Math.max(max, room.maxTickMs), 0) / 1000,
     );
     total(
       'starcatch_datachannel_messages_in_total',
@@ -110,20 +117,20 @@ export class ServerMetrics {
       registers: register,
       collect() {
         this.reset();
-        const totals = games.totals();
-        this.inc({ outcome: 'sent' }, totals.snapshotsSent);
-        this.inc({ outcome: 'skipped' }, totals.snapshotsSkipped);
+        const { snapshotsSent, snapshotsSkipped } = totals();
+        this.inc({ outcome: 'sent' }, snapshotsSent);
+        this.inc({ outcome: 'skipped' }, snapshotsSkipped);
       },
     });
     total(
       'starcatch_snapshot_bytes_total',
       'Snapshot payload bytes sent, without framing.',
-      () => games.totals().snapshotBytes,
+      () => totals().snapshotBytes,
     );
     total(
       'starcatch_ticks_skipped_total',
       'Simulation ticks dropped after stalls longer than the catch-up allowance.',
-      () => games.totals().skippedTicks,
+      () => totals().skippedTicks,
     );
     new Counter({
       name: 'starcatch_inputs_total',
@@ -132,7 +139,7 @@ export class ServerMetrics {
       registers: register,
       collect() {
         this.reset();
-        for (const [verdict, count] of Object.entries(games.totals().inputs)) this.inc({ verdict }, count);
+        for (const [verdict, count] of Object.entries(totals().inputs)) this.inc({ verdict }, count);
       },
     });
     const tickSeconds = new Histogram({
@@ -181,16 +188,7 @@ export class ServerMetrics {
 
   /** The Prometheus text exposition of every metric. */
   async text(): Promise<string> {
+    this.#scrape = {};
     return Registry.merge([processMetrics(), this.#registry]).metrics();
   }
-}
-
-function sumRooms(
-  games: RoomSimulations,
-  pick: (room: { players: number; maxTickMs: number }) => number,
-  combine: (a: number, b: number) => number = (a, b) => a + b,
-): number {
-  let result = 0;
-  for (const room of Object.values(games.stats())) result = combine(result, pick(room));
-  return result;
 }
