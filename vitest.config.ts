@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{shared,server,client}/test/**/*.test.ts'],
-    globalSetup: ['server/test/support/postgres-global-setup.ts'],
+    globalSetup: ['server/test/support/postgres-global-setup.ts', 'server/test/support/redis-global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

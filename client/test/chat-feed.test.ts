@@ -1,7 +1,7 @@
 import { ChatEvent, type ChatMessage } from '@starcatch/shared';
 import type { Channel } from 'phoenix';
 import { describe, expect, it } from 'vitest';
-import { ChatFeed, UNANSWERED_SEND, UNSENT_SEND } from '../src/net/chat-feed.ts';
+import { ChatFeed, UNANSWERED_SEND, UNSAVED_SEND, UNSENT_SEND } from '../src/net/chat-feed.ts';
 import { createChatStore } from '../src/state/chat-store.ts';
 
 type Status = 'ok' | 'error' | 'timeout';
@@ -116,6 +116,47 @@ describe('ChatFeed', () => {
     channel.last.reply('ok', { message: stored(8, 'hello') });
     await expect(retried).resolves.toMatchObject({ id: 8 });
     expect(chat.getState().pending).toEqual([]);
+  });
+
+  it('shows a message the server could not store (storage_unavailable) as failed in words, and Retry resends it', async () => {
+    const { channel, chat, feed } = setup();
+    feed.joined([stored(3, 'older')]);
+    const sent = feed.send('during the outage');
+    channel.last.reply('error', { reason: 'storage_unavailable', message: 'server words' });
+    await expect(sent).rejects.toMatchObject({ reason: 'storage_unavailable', message: UNSAVED_SEND });
+    const [failed] = chat.getState().pending;
+    // Surely not stored: not settled by a later arrival, and nothing resent until the player asks.
+    expect(failed).toMatchObject({ status: 'failed', error: UNSAVED_SEND, maybeDelivered: false });
+    expect(channel.pushes).toHaveLength(1);
+
+    // Still down on the first Retry: failed again, same words.
+    const first = feed.retry(failed?.localId ?? '');
+    expect(chat.getState().pending[0]?.status).toBe('sending');
+    channel.last.reply('error', { reason: 'storage_unavailable', message: 'server words' });
+    await expect(first).rejects.toMatchObject({ reason: 'storage_unavailable' });
+    expect(chat.getState().pending[0]).toMatchObject({ status: 'failed', error: UNSAVED_SEND });
+
+    // The database is back: the next Retry sends the same body and it lands in the log, once.
+    const second = feed.retry(failed?.localId ?? '');
+    expect(channel.pushes.map((push) => push.payload)).toEqual([
+      { body: 'during the outage' },
+      { body: 'during the outage' },
+      { body: 'during the outage' },
+    ]);
+    channel.broadcast(stored(4, 'during the outage'));
+    channel.last.reply('ok', { message: stored(4, 'during the outage') });
+    await expect(second).resolves.toMatchObject({ id: 4 });
+    expect(chat.getState().pending).toEqual([]);
+    expect(chat.getState().lobby.map((m) => m.body)).toEqual(['older', 'during the outage']);
+  });
+
+  it('keeps the server’s own words for storage_failed', async () => {
+    const { channel, chat, feed } = setup();
+    feed.joined([]);
+    const sent = feed.send('hello');
+    channel.last.reply('error', { reason: 'storage_failed', message: 'The message could not be saved; try again.' });
+    await expect(sent).rejects.toMatchObject({ reason: 'storage_failed' });
+    expect(chat.getState().pending[0]?.error).toBe('The message could not be saved; try again.');
   });
 
   it('sends once more a message that never left the buffer, and delivers it after the rejoin', async () => {

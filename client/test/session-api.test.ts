@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, checkSession, type Fetch, requestSession } from '../src/net/session-api.ts';
+import {
+  ApiRequestError,
+  checkSession,
+  type Fetch,
+  requestSession,
+  STORAGE_UNAVAILABLE_SIGN_IN,
+} from '../src/net/session-api.ts';
 
 const user = { id: 'u1', nickname: 'Vega', color: '#ffd93d' };
 
@@ -30,6 +36,20 @@ describe('requestSession', () => {
       code: 'network',
       status: 502,
     });
+  });
+
+  it("says in words that the server's database is unavailable on a 503 storage_unavailable", async () => {
+    const body = { error: { code: 'storage_unavailable', message: 'server words' } };
+    const error = await requestSession(answering(503, body), 'Vega', { timeoutMs: 1000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiRequestError);
+    expect(error).toMatchObject({ code: 'storage_unavailable', status: 503, message: STORAGE_UNAVAILABLE_SIGN_IN });
+    expect(STORAGE_UNAVAILABLE_SIGN_IN).toBe("The server's database is unavailable; try again in a moment.");
+  });
+
+  it('explains a 503 without an API error (a proxy’s) as a server that is unavailable for now', async () => {
+    await expect(
+      requestSession(answering(503, 'Service Unavailable'), 'Vega', { timeoutMs: 1000 }),
+    ).rejects.toMatchObject({ code: 'network', status: 503, message: expect.stringContaining('try again') });
   });
 
   it('posts the nickname as JSON under the base URL', async () => {

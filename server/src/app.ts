@@ -4,9 +4,12 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveSecretKey } from './auth/secret-key.ts';
 import { SessionTokens } from './auth/session-token.ts';
+import { LocalRooms } from './channels/local-rooms.ts';
 import { lobbyRoomBroadcasts } from './channels/room-broadcasts.ts';
+import { RoomHost } from './channels/room-host.ts';
 import type { SocketAssigns } from './channels/socket-assigns.ts';
 import { createUserSocket } from './channels/user-socket.ts';
+import { ClusterNode } from './cluster/cluster.ts';
 import type { Config } from './config.ts';
 import { RoomSimulations } from './game/room-simulations.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
@@ -22,6 +25,7 @@ import { PeerHeartbeat } from './rtc/peer-heartbeat.ts';
 import { WebRtcSignaling } from './rtc/webrtc-signaling.ts';
 import { weriftPeerFactory } from './rtc/werift-peer.ts';
 import { openStorage } from './storage/open-storage.ts';
+import { PendingRoundResults } from './storage/pending-round-results.ts';
 import type { Storage } from './storage/storage.ts';
 import { PlayerLinks } from './transport/player-links.ts';
 
@@ -34,6 +38,8 @@ export interface App {
   readonly webrtc: WebRtcSignaling;
   readonly games: RoomSimulations;
   readonly links: PlayerLinks;
+  /** Set when this process is a node of a cluster. */
+  readonly cluster: ClusterNode | undefined;
 }
 
 /** Builds the whole server (API, socket, static client) without listening. */
@@ -53,17 +59,28 @@ export async function buildApp(config: Config): Promise<App> {
   });
   const tokens = new SessionTokens(await resolveSecretKey(config.secretKey, config.dataDir), config.tokenTtlSeconds);
   const storage = await openStorage(config.databaseUrl, config.dataDir);
+  // A cluster node when REDIS_URL is set: PubSub, Presence and room placement span every node.
+  const cluster = config.cluster ? await ClusterNode.connect(config.cluster, http.log) : undefined;
   let socket: PhoenixSocket<SocketAssigns> | undefined;
   const broadcasts = lobbyRoomBroadcasts(() => {
     if (!socket) throw new Error('room event before the socket exists');
     return socket;
   });
+  const directory = cluster?.roomListener(() => host);
   const rooms = new RoomRegistry({
     emptyRoomTimeoutMs: config.emptyRoomTimeoutMs,
     listener: {
-      ...broadcasts,
+      roomCreated(room) {
+        broadcasts.roomCreated(room);
+        directory?.roomCreated(room);
+      },
+      roomUpdated(room) {
+        broadcasts.roomUpdated(room);
+        directory?.roomUpdated(room);
+      },
       roomClosed(id) {
         broadcasts.roomClosed(id);
+        directory?.roomClosed(id);
         storage
           .markRoomClosed(id)
           .catch((error: unknown) => http.log.error({ err: error, id }, 'room close not saved'));
@@ -81,20 +98,12 @@ export async function buildApp(config: Config): Promise<App> {
     logger: http.log,
   });
   const heartbeat = new PeerHeartbeat(webrtc.peers, { ...config.rtcHeartbeat, logger: http.log });
-  // Results being written; shutdown waits for them before closing the storage.
-  const savingResults = new Set<Promise<void>>();
+  // Results waiting for the storage (kept through an outage); shutdown flushes them before closing it.
+  const pendingResults = new PendingRoundResults({ store: storage, logger: http.log });
   const games = new RoomSimulations({
     settings: config.game,
     phaseChanged: (roomId, phase) => rooms.setState(roomId, phase),
-    roundFinished: (round) => {
-      const saving = storage
-        .saveRoundResults(round)
-        .catch((error: unknown) =>
-          http.log.error({ err: error, roomId: round.roomId, round: round.round }, 'round result not saved'),
-        )
-        .finally(() => savingResults.delete(saving));
-      savingResults.add(saving);
-    },
+    roundFinished: (round) => pendingResults.add(round),
     tickFailed: (roomId, error) => http.log.error({ err: error, roomId }, 'room tick failed'),
   });
   const links = new PlayerLinks({
@@ -105,21 +114,30 @@ export async function buildApp(config: Config): Promise<App> {
     noticeIntervalMs: config.gameNoticeIntervalMs,
     logger: http.log,
   });
+  const host = new RoomHost({ rooms, games, links });
+  cluster?.attach({
+    host,
+    storage,
+    webrtc,
+    leaseMs: config.cluster?.roomLeaseMs ?? 0,
+    snapshotMaxBufferedBytes: config.snapshotMaxBufferedBytes,
+  });
+  const roomAccess = cluster?.rooms ?? new LocalRooms(host);
   socket = createUserSocket({
     tokens,
     storage,
-    rooms,
+    rooms: roomAccess,
     maxPlayersLimit: config.maxPlayersLimit,
     maxChannels: config.socketMaxChannels,
     logger: http.log,
-    webrtc,
-    games,
-    links,
+    openSignaling: cluster?.signaling.open ?? ((...args) => webrtc.openSession(...args)),
     roomPushLimits: config.roomPushLimits,
+    ...(cluster && { pubsub: cluster.pubsub, presence: cluster.presence }),
   });
 
-  // Rooms survive a restart, so tabs that were in one rejoin it when they reconnect.
-  for (const room of await storage.openRooms()) rooms.open(room);
+  // Rooms survive a restart, so tabs that were in one rejoin it when they reconnect. (A cluster
+  // node adopts the stored rooms nobody hosts instead: see ClusterRooms.)
+  if (!cluster) for (const room of await storage.openRooms()) rooms.open(room);
 
   await http.register(webSocketTransport<SocketAssigns>, {
     socket,
@@ -129,7 +147,7 @@ export async function buildApp(config: Config): Promise<App> {
     idleTimeoutMs: config.socketIdleTimeoutMs,
   });
   registerSessionRoutes(http, tokens, storage);
-  registerRoomRoutes(http, rooms);
+  registerRoomRoutes(http, roomAccess);
   registerLeaderboardRoutes(http, storage);
   capConnections(http.server, connectionCap(config.maxConnections, openFilesLimit()), http.log);
   registerAdminRoutes(http, config.adminToken, webrtc.peers);
@@ -140,6 +158,7 @@ export async function buildApp(config: Config): Promise<App> {
     storage: storage.engine,
     connections: socket?.connectionCount,
     peers: webrtc.peers.size,
+    ...(cluster && { node: cluster.name, nodes: cluster.nodes.alive().sort() }),
   }));
   // Sockets drain first (the transport's preClose), then storage closes: acknowledged writes are on disk.
   http.addHook('onClose', async () => {
@@ -150,12 +169,13 @@ export async function buildApp(config: Config): Promise<App> {
     links.dispose();
     games.dispose();
     rooms.dispose();
-    await Promise.all(savingResults);
+    await cluster?.close();
+    await pendingResults.close();
     await storage.close();
   });
 
   if (config.clientDist) await serveClient(http, resolve(config.clientDist));
-  return { http, socket, tokens, storage, rooms, webrtc, games, links };
+  return { http, socket, tokens, storage, rooms, webrtc, games, links, cluster };
 }
 
 async function serveClient(http: FastifyInstance, root: string): Promise<void> {

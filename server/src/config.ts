@@ -1,6 +1,8 @@
+import { availableParallelism, hostname } from 'node:os';
 import { INTERMISSION_SECONDS, ROUND_SECONDS } from '@starcatch/shared';
 import { z } from 'zod';
 import type { RoomPushLimits } from './channels/room-channel.ts';
+import { DEFAULT_ROOM_LEASE_MS } from './cluster/room-leases.ts';
 import {
   DEFAULT_INPUT_BUDGET,
   DEFAULT_INPUT_QUEUE_LIMIT,
@@ -135,6 +137,23 @@ const Environment = z.object({
   RTC_PEER_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Bearer token for the operator routes under /api/v1/admin; unset: those routes do not exist. */
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
+  /** Redis for a cluster of server processes (PubSub, Presence, room leases); unset: one standalone process. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
+    .optional(),
+  /** This process's name in the cluster (logs, metrics, room leases); unique per process. */
+  NODE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'NODE_NAME: 1-64 letters, digits, "_", ".", ":" or "-"')
+    .optional(),
+  /** Server processes behind the one port: a number, or `auto` for one per core. More than 1 needs REDIS_URL. */
+  WORKERS: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
+    .default(1)
+    .transform((workers) => (workers === 'auto' ? availableParallelism() : workers)),
+  /** A room's host renews its lease this often; a host silent for ROOM_LEASE_MS loses its rooms to another node. */
+  ROOM_LEASE_MS: z.coerce.number().int().min(1_000).max(60_000).default(DEFAULT_ROOM_LEASE_MS),
 });
 
 /** Rules across variables. */
@@ -144,6 +163,25 @@ const CheckedEnvironment = Environment.superRefine((e, context) => {
       code: 'custom',
       path: ['RTC_PEER_TIMEOUT_MS'],
       message: 'RTC_PEER_TIMEOUT_MS must exceed RTC_HEARTBEAT_INTERVAL_MS',
+    });
+  }
+  // A cluster shares sessions and rooms, so every node must read the same database and sign with the same key.
+  if (e.REDIS_URL !== undefined) {
+    for (const name of ['DATABASE_URL', 'SECRET_KEY'] as const) {
+      if (e[name] === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${name} is required when REDIS_URL is set: every node of a cluster must share it`,
+        });
+      }
+    }
+  }
+  if (e.WORKERS > 1 && e.REDIS_URL === undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['REDIS_URL'],
+      message: `WORKERS=${e.WORKERS} runs a cluster of processes: set REDIS_URL (and DATABASE_URL, SECRET_KEY)`,
     });
   }
   if ((e.RTC_PORT_MIN === undefined) !== (e.RTC_PORT_MAX === undefined)) {
@@ -185,6 +223,15 @@ export interface Config {
   readonly gameNoticeIntervalMs: number;
   readonly rtcHeartbeat: { readonly intervalMs: number; readonly timeoutMs: number };
   readonly adminToken: string | undefined;
+  /** Set when this process is one node of a cluster. */
+  readonly cluster: ClusterConfig | undefined;
+  readonly workers: number;
+}
+
+export interface ClusterConfig {
+  readonly redisUrl: string;
+  readonly nodeName: string;
+  readonly roomLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -252,5 +299,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gameNoticeIntervalMs: e.GAME_NOTICE_INTERVAL_MS,
     rtcHeartbeat: { intervalMs: e.RTC_HEARTBEAT_INTERVAL_MS, timeoutMs: e.RTC_PEER_TIMEOUT_MS },
     adminToken: e.ADMIN_TOKEN,
+    cluster:
+      e.REDIS_URL === undefined
+        ? undefined
+        : { redisUrl: e.REDIS_URL, nodeName: e.NODE_NAME ?? defaultNodeName(), roomLeaseMs: e.ROOM_LEASE_MS },
+    workers: e.WORKERS,
   };
+}
+
+/** `host:pid`: unique per process on a machine, and readable in logs. */
+function defaultNodeName(): string {
+  return `${hostname()}:${process.pid}`;
 }

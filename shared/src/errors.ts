@@ -10,6 +10,11 @@ export const ErrorCode = {
   roomFull: 'room_full',
   roomClosed: 'room_closed',
   storageFailed: 'storage_failed',
+  /**
+   * The server's database is unavailable for now (down, restarting, or out of disk): nothing was
+   * stored. HTTP answers 503 with `Retry-After`; ask again in a moment, no restart needed.
+   */
+  storageUnavailable: 'storage_unavailable',
   rateLimited: 'rate_limited',
   /** `webrtc:ice` with no offer on this channel yet (or after `webrtc:close`). */
   noWebRtcSession: 'no_webrtc_session',
@@ -23,6 +28,11 @@ export const ErrorCode = {
   peerTimeout: 'peer_timeout',
   /** An operator closed the peer (`POST /api/v1/admin/users/:id/webrtc/close`). */
   closedByOperator: 'closed_by_operator',
+  /**
+   * The tab's room is simulated by another server node, so its peer must live there: offer again
+   * (the offer is forwarded to that node). Sent as the reason of `webrtc:state {state: "closed"}`.
+   */
+  peerMoved: 'peer_moved',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -31,6 +31,11 @@ export interface ChatFeedOptions {
 export const UNANSWERED_SEND = 'No answer from the server, so it may not have arrived.';
 /** Told to the player when a send never left this tab: the socket stayed down through two rounds. */
 export const UNSENT_SEND = 'Not sent: the server could not be reached.';
+/**
+ * Told to the player when the server answered `storage_unavailable`: its database is down or full
+ * for now, so the message was not stored. Retry sends it again once the database is back.
+ */
+export const UNSAVED_SEND = 'The server could not save this message right now.';
 
 interface Settle {
   resolve(message: ChatMessage): void;
@@ -151,7 +156,15 @@ export class ChatFeed {
         this.#settle(localId)?.resolve(message);
       })
       .receive('error', (reply: unknown) => {
-        this.#fail(localId, ChannelRequestError.fromReply(reply, 'The server refused the message.'), false);
+        const refused = ChannelRequestError.fromReply(reply, 'The server refused the message.');
+        // Surely not stored: an outage of the server's database (our words), or a refusal (its words).
+        this.#fail(
+          localId,
+          refused.reason === ErrorCode.storageUnavailable
+            ? new ChannelRequestError(refused.reason, UNSAVED_SEND)
+            : refused,
+          false,
+        );
       })
       .receive('timeout', () => {
         if (this.#closed) return;

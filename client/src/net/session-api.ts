@@ -1,10 +1,4 @@
-import {
-  type ApiError as ApiErrorBody,
-  ApiPath,
-  type ErrorCode,
-  type SessionResponse,
-  type User,
-} from '@starcatch/shared';
+import { type ApiError as ApiErrorBody, ApiPath, ErrorCode, type SessionResponse, type User } from '@starcatch/shared';
 
 /** The body of `201 POST /api/v1/session`. */
 export type SessionGrant = SessionResponse;
@@ -26,6 +20,9 @@ export class ApiRequestError extends Error {
 
 export type Fetch = typeof fetch;
 
+/** Told to the player when sign-in answers 503 `storage_unavailable` (the server's database is down). */
+export const STORAGE_UNAVAILABLE_SIGN_IN = "The server's database is unavailable; try again in a moment.";
+
 /** Guest sign-in: trades a nickname for a session token and the user the server made for it. */
 export async function requestSession(
   fetchFn: Fetch,
@@ -45,7 +42,16 @@ export async function requestSession(
   }
   const body: unknown = await response.json().catch(() => null);
   if (response.ok && isSessionGrant(body)) return body;
-  if (isApiErrorBody(body)) throw new ApiRequestError(body.error.message, body.error.code, response.status);
+  if (isApiErrorBody(body)) {
+    if (body.error.code === ErrorCode.storageUnavailable) {
+      throw new ApiRequestError(STORAGE_UNAVAILABLE_SIGN_IN, body.error.code, response.status);
+    }
+    throw new ApiRequestError(body.error.message, body.error.code, response.status);
+  }
+  if (response.status === 503) {
+    // A proxy's or load balancer's own 503: the server is starting, stopping or overloaded.
+    throw new ApiRequestError('The server is unavailable right now; try again in a moment.', 'network', 503);
+  }
   throw new ApiRequestError(`The server answered ${response.status} without a session.`, 'network', response.status);
 }
 

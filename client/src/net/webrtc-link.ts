@@ -2,6 +2,7 @@ import {
   DATA_CHANNEL_OPTIONS,
   DataChannelLabel,
   decodeSnapshot,
+  ErrorCode,
   type GameEventMessage,
   type IceCandidatePayload,
   LinkProbe,
@@ -81,7 +82,10 @@ export class WebRtcLink {
         // Only once answered: the server closes the previous peer when our new offer arrives, and
         // that report comes before the answer; it must not tear down the attempt that replaced it.
         if (!this.#attempt?.answered) return;
-        if (payload.state === 'failed' || payload.state === 'closed') this.#restart(`server peer ${payload.state}`);
+        if (payload.state !== 'failed' && payload.state !== 'closed') return;
+        // The room is simulated on another server node: offer again at once, the peer is made there.
+        if (payload.reason === ErrorCode.peerMoved) this.#tries = 0;
+        this.#restart(`server peer ${payload.state}${payload.reason ? ` (${payload.reason})` : ''}`);
       }),
     );
   }

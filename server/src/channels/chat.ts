@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { KeyedRateLimit } from '../limits/keyed-rate-limit.ts';
 import { type ChannelContext, error, ok, type Reply } from '../phoenix/index.ts';
 import type { Storage } from '../storage/storage.ts';
+import { isStorageUnavailable } from '../storage/storage-errors.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
 
 /** After a reconnect a client catches up on at most this many missed messages. */
@@ -30,7 +31,8 @@ export function chatHistory(storage: Storage, topic: string, lastSeenId: number 
 
 /**
  * `chat:send {body}`: check the sender's budget (one per user, shared by the lobby and every room),
- * validate, store, then reply with the stored message and broadcast it.
+ * validate, store, then reply with the stored message and broadcast it. A storage outage answers
+ * `storage_unavailable`, any other storage failure `storage_failed`.
  */
 export async function sendChat(
   storage: Storage,
@@ -52,7 +54,14 @@ export async function sendChat(
       nickname: user.nickname,
       body: body.body,
     });
-  } catch {
+  } catch (failure) {
+    // An outage (the database is down or full) is told apart from a bug: the client keeps the
+    // message as failed with Retry, and a retry succeeds once the database is back.
+    if (isStorageUnavailable(failure)) {
+      return error(
+        channelError(ErrorCode.storageUnavailable, 'The server could not save this message right now; try again.'),
+      );
+    }
     return error(channelError(ErrorCode.storageFailed, 'The message could not be saved; try again.'));
   }
   channel.broadcast(ChatEvent.message, message);

@@ -12,6 +12,7 @@ import { type ChannelHandler, error, ok } from '../phoenix/index.ts';
 import { RoomRegistry } from '../rooms/room-registry.ts';
 import type { Storage } from '../storage/storage.ts';
 import { ChatJoinParams, channelError, chatHistory, sendChat } from './chat.ts';
+import type { RoomAccess } from './room-seat.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
 
 /** The name of a room quick play opens when no room has a free slot. */
@@ -19,7 +20,7 @@ export const QUICK_PLAY_ROOM_NAME = 'Quick play';
 
 export interface LobbyChannelDeps {
   readonly storage: Storage;
-  readonly rooms: RoomRegistry;
+  readonly rooms: RoomAccess;
   readonly maxPlayersLimit: number;
   /** The per-user chat budget, shared with the rooms. */
   readonly chatLimit: KeyedRateLimit;
@@ -44,7 +45,7 @@ export function createLobbyChannel({
     } catch {
       return error(channelError(ErrorCode.storageFailed, 'The room could not be saved; try again.'));
     }
-    return ok({ room: rooms.open(stored) });
+    return ok({ room: await rooms.open(stored) });
   }
 
   return {
@@ -52,7 +53,7 @@ export function createLobbyChannel({
       const parsed = ChatJoinParams.safeParse(params);
       if (!parsed.success) return error(channelError(ErrorCode.invalidRequest, 'last_seen_id must be a message id'));
       const history = await chatHistory(storage, topic, parsed.data?.last_seen_id);
-      return ok({ rooms: rooms.list(), history });
+      return ok({ rooms: await rooms.list(), history });
     },
 
     afterJoin(channel) {
@@ -73,7 +74,7 @@ export function createLobbyChannel({
           return openRoom(room.name, room.maxPlayers);
         }
         case LobbyEvent.quickPlay: {
-          const existing = rooms.pickForQuickPlay(channel.assigns.user.id);
+          const existing = await rooms.pickForQuickPlay(channel.assigns.user.id);
           return existing ? ok({ room: existing }) : openRoom(QUICK_PLAY_ROOM_NAME, DEFAULT_MAX_PLAYERS);
         }
         default:

@@ -1,24 +1,38 @@
 import { ErrorCode, topicSubject, WebRtcEvent } from '@starcatch/shared';
 import { type ChannelContext, type ChannelHandler, error, ok, type Reply } from '../phoenix/index.ts';
-import type { SignalingOutcome, SignalingSession } from '../rtc/signaling-session.ts';
-import type { WebRtcSignaling } from '../rtc/webrtc-signaling.ts';
+import type { SignalingOutcome } from '../rtc/signaling-session.ts';
 import { channelError } from './chat.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
 
+/** The WebRTC signaling of one `user:<id>` channel, whichever node its peer lives on. */
+export interface SignalingEndpoint {
+  offer(payload: unknown): Promise<SignalingOutcome>;
+  ice(payload: unknown): Promise<SignalingOutcome>;
+  close(): SignalingOutcome | Promise<SignalingOutcome>;
+  dispose(): void;
+}
+
+/** Opens the signaling of one user channel; `push` sends to that channel's client. */
+export type OpenSignaling = (
+  userId: string,
+  connectionId: string,
+  push: (event: string, payload: object) => void,
+) => SignalingEndpoint;
+
 export interface UserChannelOptions {
-  readonly webrtc: WebRtcSignaling;
+  readonly openSignaling: OpenSignaling;
 }
 
 /**
  * `user:<id>`: private to that user (WebRTC signaling and notices). Anyone else is refused.
  * Each joined channel (so each socket) has its own signaling session and at most one peer.
  */
-export function createUserChannel({ webrtc }: UserChannelOptions): ChannelHandler<SocketAssigns> {
-  const sessions = new WeakMap<ChannelContext<SocketAssigns>, SignalingSession>();
-  const sessionOf = (channel: ChannelContext<SocketAssigns>): SignalingSession => {
+export function createUserChannel({ openSignaling }: UserChannelOptions): ChannelHandler<SocketAssigns> {
+  const sessions = new WeakMap<ChannelContext<SocketAssigns>, SignalingEndpoint>();
+  const sessionOf = (channel: ChannelContext<SocketAssigns>): SignalingEndpoint => {
     let session = sessions.get(channel);
     if (!session) {
-      session = webrtc.openSession(channel.assigns.user.id, channel.connectionId, (event, payload) =>
+      session = openSignaling(channel.assigns.user.id, channel.connectionId, (event, payload) =>
         channel.push(event, payload),
       );
       sessions.set(channel, session);
@@ -41,7 +55,7 @@ export function createUserChannel({ webrtc }: UserChannelOptions): ChannelHandle
         case WebRtcEvent.ice:
           return reply(await sessionOf(channel).ice(payload));
         case WebRtcEvent.close:
-          return reply(sessionOf(channel).close());
+          return reply(await sessionOf(channel).close());
         default:
           return error(channelError(ErrorCode.invalidRequest, `unknown event "${event}"`));
       }

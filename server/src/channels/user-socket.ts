@@ -1,28 +1,27 @@
 import { Topic, TopicPattern } from '@starcatch/shared';
 import type { SessionTokens } from '../auth/session-token.ts';
-import type { RoomSimulations } from '../game/room-simulations.ts';
 import { KeyedRateLimit } from '../limits/keyed-rate-limit.ts';
+import type { PresenceTracker, PubSub } from '../phoenix/index.ts';
 import { type Logger, PhoenixSocket } from '../phoenix/index.ts';
-import type { RoomRegistry } from '../rooms/room-registry.ts';
-import type { WebRtcSignaling } from '../rtc/webrtc-signaling.ts';
 import type { Storage } from '../storage/storage.ts';
-import type { PlayerLinks } from '../transport/player-links.ts';
 import { createLobbyChannel } from './lobby-channel.ts';
 import { createRoomChannel, type RoomPushLimits } from './room-channel.ts';
+import type { RoomAccess } from './room-seat.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
-import { createUserChannel } from './user-channel.ts';
+import { createUserChannel, type OpenSignaling } from './user-channel.ts';
 
 export interface UserSocketOptions {
   readonly tokens: SessionTokens;
   readonly storage: Storage;
-  readonly rooms: RoomRegistry;
+  readonly rooms: RoomAccess;
   readonly maxPlayersLimit: number;
   readonly maxChannels: number;
   readonly logger: Logger;
-  readonly webrtc: WebRtcSignaling;
-  readonly games: RoomSimulations;
-  readonly links: PlayerLinks;
+  readonly openSignaling: OpenSignaling;
   readonly roomPushLimits: RoomPushLimits;
+  /** Cluster-wide implementations; unset: this process alone. */
+  readonly pubsub?: PubSub;
+  readonly presence?: PresenceTracker;
 }
 
 /**
@@ -30,7 +29,7 @@ export interface UserSocketOptions {
  * before the upgrade; a bad or expired one is refused with HTTP 403.
  */
 export function createUserSocket(options: UserSocketOptions): PhoenixSocket<SocketAssigns> {
-  const { tokens, storage, rooms, maxPlayersLimit, maxChannels, logger, webrtc, games, links } = options;
+  const { tokens, storage, rooms, maxPlayersLimit, maxChannels, logger, openSignaling } = options;
   const chatLimit = new KeyedRateLimit(options.roomPushLimits.chat);
   return new PhoenixSocket<SocketAssigns>({
     connect({ params, authToken }) {
@@ -40,17 +39,12 @@ export function createUserSocket(options: UserSocketOptions): PhoenixSocket<Sock
     id: ({ user }) => `user_socket:${user.id}`,
     channels: {
       [Topic.lobby]: createLobbyChannel({ storage, rooms, maxPlayersLimit, chatLimit }),
-      [TopicPattern.room]: createRoomChannel({
-        storage,
-        rooms,
-        games,
-        links,
-        limits: options.roomPushLimits,
-        chatLimit,
-      }),
-      [TopicPattern.user]: createUserChannel({ webrtc }),
+      [TopicPattern.room]: createRoomChannel({ storage, rooms, limits: options.roomPushLimits, chatLimit }),
+      [TopicPattern.user]: createUserChannel({ openSignaling }),
     },
     maxChannels,
     logger,
+    ...(options.pubsub && { pubsub: options.pubsub }),
+    ...(options.presence && { presence: options.presence }),
   });
 }

@@ -21,8 +21,25 @@ export type { ConnectInfo, ConnectResult, PhoenixSocketOptions } from './phoenix
 export { PhoenixSocket } from './phoenix-socket.ts';
 export { LocalPresenceTracker } from './presence/local-presence-tracker.ts';
 export type { PresenceDiff, PresenceMeta, PresenceState, PresenceTracker } from './presence/presence-tracker.ts';
+export { AlreadyTrackedError } from './presence/presence-tracker.ts';
+export type { DisposeOptions, RedisPresenceTrackerOptions } from './presence/redis-presence-tracker.ts';
+export {
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_NODE_TIMEOUT_MS,
+  DEFAULT_SWEEP_INTERVAL_MS,
+  PRESENCE_NODE_REMOVAL_BOUND_MS,
+  RedisPresenceTracker,
+} from './presence/redis-presence-tracker.ts';
+export type { ClusterPubSub } from './pubsub/cluster-pubsub.ts';
 export { LocalPubSub } from './pubsub/local-pubsub.ts';
-export type { Broadcast, PubSub, Subscriber } from './pubsub/pubsub.ts';
+export type { Broadcast, BroadcastOptions, PubSub, Subscriber } from './pubsub/pubsub.ts';
+export {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_RECONNECT_MAX_DELAY_MS,
+  DEFAULT_RECONNECT_MIN_DELAY_MS,
+} from './pubsub/redis-connection.ts';
+export type { RedisPubSubOptions, RedisPubSubStats } from './pubsub/redis-pubsub.ts';
+export { DEFAULT_CHANNEL_PREFIX, RedisPubSub } from './pubsub/redis-pubsub.ts';
 export { negotiateSerializer } from './serializers/negotiate.ts';
 export type { Serializer } from './serializers/serializer.ts';
 export { v1JsonSerializer } from './serializers/v1-json-serializer.ts';

@@ -163,6 +163,17 @@ export class RoomRegistry {
     this.#options.listener.roomUpdated(room.summary());
   }
 
+  /**
+   * Forgets a room without closing it: another node of the cluster hosts it now, and will list,
+   * admit and close it from there.
+   */
+  drop(roomId: string): void {
+    const room = this.#rooms.get(roomId);
+    if (!room) return;
+    clearTimeout(room.emptyTimer);
+    this.#rooms.delete(roomId);
+  }
+
   /** Stops every timer (server shutdown). */
   dispose(): void {
     for (const room of this.#rooms.values()) clearTimeout(room.emptyTimer);

@@ -19,7 +19,8 @@ export interface NewChatMessage {
 
 /**
  * Everything the game persists, one method per question the game asks. The same SQL runs on the
- * embedded SQLite and on PostgreSQL.
+ * embedded SQLite and on PostgreSQL. While the database is unavailable every method rejects with
+ * `StorageUnavailableError` (see `storage-errors.ts`), and works again once it is back.
  */
 export class Storage {
   readonly #db: SqlDatabase;

@@ -1,7 +1,9 @@
 import type { User } from '@starcatch/shared';
 import { SessionTokens } from '../../src/auth/session-token.ts';
+import { LocalRooms } from '../../src/channels/local-rooms.ts';
 import { lobbyRoomBroadcasts } from '../../src/channels/room-broadcasts.ts';
 import type { RoomPushLimits } from '../../src/channels/room-channel.ts';
+import { RoomHost } from '../../src/channels/room-host.ts';
 import type { SocketAssigns } from '../../src/channels/socket-assigns.ts';
 import { createUserSocket } from '../../src/channels/user-socket.ts';
 import { RoomSimulations } from '../../src/game/room-simulations.ts';
@@ -60,13 +62,11 @@ export async function gameSocket(
   socket = createUserSocket({
     tokens: new SessionTokens('a-secret-of-at-least-thirty-two-chars', 60),
     storage,
-    rooms,
     maxPlayersLimit: 16,
     maxChannels: 10,
     logger: console,
-    webrtc,
-    games,
-    links,
+    rooms: new LocalRooms(new RoomHost({ rooms, games, links })),
+    openSignaling: (userId, connectionId, push) => webrtc.openSession(userId, connectionId, push),
     roomPushLimits: {
       input: options.roomPushLimits?.input ?? { burst: 90, perMinute: 4_800, strikesPerMinute: 90 },
       chat: options.roomPushLimits?.chat ?? { burst: 5, perMinute: 30, strikesPerMinute: 5 },

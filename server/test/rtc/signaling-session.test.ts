@@ -34,7 +34,11 @@ beforeEach(async () => {
   });
   const socket = new PhoenixSocket<SocketAssigns>({
     connect: () => ({ ok: true, assigns: { user: ada } }),
-    channels: { 'user:*': createUserChannel({ webrtc }) },
+    channels: {
+      'user:*': createUserChannel({
+        openSignaling: (userId, connectionId, push) => webrtc.openSession(userId, connectionId, push),
+      }),
+    },
   });
   client = connectTestClient(socket, { user: ada });
   await client.subscribeAndJoin(TOPIC);

@@ -80,7 +80,11 @@ export class GameBot {
   }
 
   /** Signs in a new guest and opens its socket. */
-  static async connect(server: TestServer, sockets: ClientSockets, nickname?: string): Promise<GameBot> {
+  static async connect(
+    server: Pick<TestServer, 'signIn' | 'socketUrl'>,
+    sockets: ClientSockets,
+    nickname?: string,
+  ): Promise<GameBot> {
     const { token, user } = await server.signIn(nickname);
     const bytes: ByteCounts = { websocket: 0, webrtc: 0 };
     const socket = await sockets.open(server.socketUrl, { params: { token }, transport: countingWebSocket(bytes) });

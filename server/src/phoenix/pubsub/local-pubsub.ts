@@ -36,6 +36,11 @@ export class LocalPubSub implements PubSub {
     for (const error of failures) this.#logger.error({ err: error, topic, event }, 'broadcast delivery failed');
   }
 
+  /** A single node has no other nodes: local delivery is all of it. */
+  broadcastLocal(topic: string, event: string, payload: Payload, options: BroadcastOptions = {}): void {
+    this.broadcast(topic, event, payload, options);
+  }
+
   subscriberCount(topic: string): number {
     return this.#topics.get(topic)?.size ?? 0;
   }

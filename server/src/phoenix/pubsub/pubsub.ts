@@ -25,11 +25,17 @@ export interface BroadcastOptions {
 
 /**
  * Topic-based publish/subscribe. The in-memory implementation serves one node; a multi-node one
- * (Redis, say) publishes to the other nodes and then dispatches locally in exactly the same way.
+ * (`RedisPubSub`) dispatches locally in exactly the same way and publishes to the other nodes.
  */
 export interface PubSub {
   subscribe(topic: string, subscriber: Subscriber): void;
   unsubscribe(topic: string, subscriber: Subscriber): void;
+  /** Delivers to the topic's subscribers on every node of the cluster. */
   broadcast(topic: string, event: string, payload: Payload, options?: BroadcastOptions): void;
+  /**
+   * Delivers to this node's subscribers only (Phoenix's `local_broadcast`): for what every node
+   * derives by itself, such as the `presence_diff` each node's tracker computes from a replica.
+   */
+  broadcastLocal(topic: string, event: string, payload: Payload, options?: BroadcastOptions): void;
   subscriberCount(topic: string): number;
 }

@@ -1,0 +1,138 @@
+/**
+ * Real server processes (`node server/src/main.ts`) forming a cluster on a test's own Redis and a
+ * fresh PostgreSQL database, so a test can kill one with SIGKILL as a crash would.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { User } from '@starcatch/shared';
+import pg from 'pg';
+
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
+const SERVER_ENTRY = resolve(REPO_ROOT, 'server', 'src', 'main.ts');
+/** A cold start (type stripping, migrations, Redis) takes about a second; more on a loaded machine. */
+const NODE_START_TIMEOUT_MS = 20_000;
+const NODE_STOP_TIMEOUT_MS = 5_000;
+const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:(\d+))/;
+export const CLUSTER_SECRET = 'cluster-test-secret-key-that-is-long-enough';
+
+/** What GameBot and the phoenix helpers need of a server: where it is, and a way to sign in. */
+export interface ServerEndpoint {
+  readonly httpUrl: string;
+  readonly socketUrl: string;
+  signIn(nickname?: string): Promise<{ token: string; user: User }>;
+}
+
+export interface ClusterProcess extends ServerEndpoint {
+  readonly name: string;
+  readonly pid: number;
+  /** Everything the node logged (pino JSON lines), for assertions and failure reports. */
+  readonly output: string[];
+  /** SIGKILL: no drain, no lease given back, no goodbye to the cluster. */
+  kill(): Promise<void>;
+  /** SIGTERM, then SIGKILL if it does not exit in time. */
+  stop(): Promise<void>;
+}
+
+let guests = 0;
+
+/** A fresh, empty database on the shared throwaway PostgreSQL; returns its URL. */
+export async function freshDatabase(serverUrl: string): Promise<string> {
+  const name = `cluster_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Starts one node; resolves once it listens. */
+export async function startClusterProcess(
+  name: string,
+  env: { REDIS_URL: string; DATABASE_URL: string } & Record<string, string>,
+): Promise<ClusterProcess> {
+  const dataDir = await mkdtemp(join(tmpdir(), `starcatch-${name}-`));
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      SECRET_KEY: CLUSTER_SECRET,
+      NODE_NAME: name,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+  const httpUrl = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => fail('did not start in time'), NODE_START_TIMEOUT_MS);
+    const onExit = (code: number | null, signal: string | null) => fail(`exited early (${code ?? signal})`);
+    child.once('exit', onExit);
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      output.push(line);
+      const match = LISTENING.exec(line);
+      if (!match?.[1]) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      resolveUrl(match[1]);
+    });
+    function fail(reason: string): void {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`cluster node ${name} ${reason}:\n${output.join('\n')}`));
+    }
+  });
+  const pid = child.pid ?? -1;
+  const cleanup = () => rm(dataDir, { recursive: true, force: true });
+  return {
+    name,
+    pid,
+    output,
+    httpUrl,
+    socketUrl: `${httpUrl.replace('http', 'ws')}/socket`,
+    async signIn(nickname = `guest${++guests}`) {
+      const response = await fetch(`${httpUrl}/api/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ nickname }),
+      });
+      if (response.status !== 201) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { token: string; user: User };
+    },
+    async kill() {
+      await ended(child, 'SIGKILL');
+      await cleanup();
+    },
+    async stop() {
+      await ended(child, 'SIGTERM');
+      await cleanup();
+    },
+  };
+}
+
+async function ended(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), NODE_STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** `GET /api/v1/health` of a node. */
+export async function health(node: ServerEndpoint): Promise<{ node?: string; nodes?: string[]; peers: number }> {
+  const response = await fetch(`${node.httpUrl}/api/v1/health`);
+  return (await response.json()) as { node?: string; nodes?: string[]; peers: number };
+}
