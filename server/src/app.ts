@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
+import { ErrorCode } from '@starcatch/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveSecretKey } from './auth/secret-key.ts';
 import { SessionTokens } from './auth/session-token.ts';
@@ -10,6 +11,7 @@ import { RoomHost } from './channels/room-host.ts';
 import type { SocketAssigns } from './channels/socket-assigns.ts';
 import { createUserSocket } from './channels/user-socket.ts';
 import { ClusterNode } from './cluster/cluster.ts';
+import { ClusterOperations, type NodeOperations } from './cluster/cluster-operations.ts';
 import type { Config } from './config.ts';
 import { RoomSimulations } from './game/room-simulations.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
@@ -150,8 +152,36 @@ export async function buildApp(config: Config): Promise<App> {
   registerRoomRoutes(http, roomAccess);
   registerLeaderboardRoutes(http, storage);
   capConnections(http.server, connectionCap(config.maxConnections, openFilesLimit()), http.log);
-  registerAdminRoutes(http, config.adminToken, webrtc.peers);
-  const metrics = new ServerMetrics({ socket: () => socket, rooms, games, peers: webrtc.peers, heartbeat, links });
+  const local: NodeOperations = {
+    closePeersOf(userId) {
+      const closing = webrtc.peers.forUser(userId);
+      for (const peer of closing) peer.close(ErrorCode.closedByOperator);
+      return closing.length;
+    },
+    disconnect: (socketId) => socket?.disconnect(socketId) ?? 0,
+  };
+  const clusterOperations = cluster && new ClusterOperations(cluster.bus, cluster.nodes, local, http.log);
+  registerAdminRoutes(http, config.adminToken, {
+    closePeersOf: async (userId) => clusterOperations?.closePeersOf(userId) ?? local.closePeersOf(userId),
+    disconnect: async (socketId) => clusterOperations?.disconnect(socketId) ?? local.disconnect(socketId),
+  });
+  const metrics = new ServerMetrics({
+    socket: () => socket,
+    rooms,
+    games,
+    peers: webrtc.peers,
+    heartbeat,
+    links,
+    ...(cluster && {
+      cluster: {
+        aliveNodes: () => cluster.nodes.alive().length,
+        redis: cluster.pubsub.stats,
+        get hostedForOthers() {
+          return cluster.hostedForOthers;
+        },
+      },
+    }),
+  });
   registerMetricsRoute(http, metrics);
   http.get('/api/v1/health', async () => ({
     status: 'ok',

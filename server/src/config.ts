@@ -35,6 +35,11 @@ const Port = z.coerce.number().int().min(1).max(65_535);
 const PerMinute = z.coerce.number().positive();
 const Burst = z.coerce.number().int().positive();
 
+/** The worker's index (0-based), set by the primary in each worker's environment when WORKERS > 1. */
+export const WORKER_INDEX_VARIABLE = 'STARCATCH_WORKER_INDEX';
+/** With WORKERS > 1 each worker gets its own slice of RTC_PORT_MIN..RTC_PORT_MAX, at least this big (two per peer). */
+export const MIN_RTC_PORTS_PER_WORKER = 8;
+
 /** Server settings from the environment, each with its default; validated once at start. */
 const Environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
@@ -154,6 +159,8 @@ const Environment = z.object({
     .transform((workers) => (workers === 'auto' ? availableParallelism() : workers)),
   /** A room's host renews its lease this often; a host silent for ROOM_LEASE_MS loses its rooms to another node. */
   ROOM_LEASE_MS: z.coerce.number().int().min(1_000).max(60_000).default(DEFAULT_ROOM_LEASE_MS),
+  /** Set by the primary (WORKERS > 1) in each worker it forks: picks the worker's node name and RTC port slice. */
+  STARCATCH_WORKER_INDEX: z.coerce.number().int().min(0).optional(),
 });
 
 /** Rules across variables. */
@@ -192,6 +199,24 @@ const CheckedEnvironment = Environment.superRefine((e, context) => {
     });
   } else if (e.RTC_PORT_MIN !== undefined && e.RTC_PORT_MAX !== undefined && e.RTC_PORT_MIN >= e.RTC_PORT_MAX) {
     context.addIssue({ code: 'custom', path: ['RTC_PORT_MIN'], message: 'RTC_PORT_MIN must be below RTC_PORT_MAX' });
+  } else if (e.RTC_PORT_MIN !== undefined && e.RTC_PORT_MAX !== undefined && e.WORKERS > 1) {
+    const ports = e.RTC_PORT_MAX - e.RTC_PORT_MIN + 1;
+    const needed = e.WORKERS * MIN_RTC_PORTS_PER_WORKER;
+    if (ports < needed) {
+      context.addIssue({
+        code: 'custom',
+        path: ['RTC_PORT_MIN'],
+        message: `RTC_PORT_MIN..RTC_PORT_MAX holds ${ports} ports; WORKERS=${e.WORKERS} needs at least ${needed} (${MIN_RTC_PORTS_PER_WORKER} per worker)`,
+      });
+    }
+  }
+  const worker = e.STARCATCH_WORKER_INDEX;
+  if (worker !== undefined && worker >= e.WORKERS) {
+    context.addIssue({
+      code: 'custom',
+      path: ['STARCATCH_WORKER_INDEX'],
+      message: `STARCATCH_WORKER_INDEX must be below WORKERS (${e.WORKERS})`,
+    });
   }
 });
 
@@ -246,6 +271,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
   }
   const e = parsed.data;
+  const worker = e.STARCATCH_WORKER_INDEX;
+  const rtcPortRange: [number, number] | undefined =
+    e.RTC_PORT_MIN !== undefined && e.RTC_PORT_MAX !== undefined ? [e.RTC_PORT_MIN, e.RTC_PORT_MAX] : undefined;
+  // A worker's parent is the primary, so every worker of one primary shares its default name.
+  const nodeName = e.NODE_NAME ?? defaultNodeName(worker === undefined ? process.pid : process.ppid);
   const origins = e.ALLOWED_ORIGINS?.split(',')
     .map((origin) => origin.trim())
     .filter(Boolean);
@@ -267,7 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     iceServers: e.ICE_SERVERS,
     rtcPortRange:
-      e.RTC_PORT_MIN !== undefined && e.RTC_PORT_MAX !== undefined ? [e.RTC_PORT_MIN, e.RTC_PORT_MAX] : undefined,
+      rtcPortRange && worker !== undefined ? workerPortRange(rtcPortRange, e.WORKERS, worker) : rtcPortRange,
     rtcHostAddresses: e.RTC_HOST_ADDRESSES,
     rtcSignalingLimit: {
       burst: e.RTC_SIGNALING_BURST,
@@ -302,12 +332,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cluster:
       e.REDIS_URL === undefined
         ? undefined
-        : { redisUrl: e.REDIS_URL, nodeName: e.NODE_NAME ?? defaultNodeName(), roomLeaseMs: e.ROOM_LEASE_MS },
+        : {
+            redisUrl: e.REDIS_URL,
+            nodeName: worker === undefined ? nodeName : workerNodeName(nodeName, worker),
+            roomLeaseMs: e.ROOM_LEASE_MS,
+          },
     workers: e.WORKERS,
   };
 }
 
 /** `host:pid`: unique per process on a machine, and readable in logs. */
-function defaultNodeName(): string {
-  return `${hostname()}:${process.pid}`;
+function defaultNodeName(pid: number): string {
+  return `${hostname()}:${pid}`;
+}
+
+/** A worker's node name: its primary's (NODE_NAME, or `host:<primary pid>`) and `-w<index>`. */
+export function workerNodeName(primaryNodeName: string, index: number): string {
+  return `${primaryNodeName}-w${index}`;
+}
+
+/**
+ * Worker `index`'s slice of the inclusive UDP range `[min, max]` split into `workers` contiguous,
+ * non-overlapping slices of equal size; the last one also takes the remainder.
+ */
+export function workerPortRange(
+  [min, max]: readonly [number, number],
+  workers: number,
+  index: number,
+): [number, number] {
+  const size = Math.floor((max - min + 1) / workers);
+  const first = min + index * size;
+  return [first, index === workers - 1 ? max : first + size - 1];
 }

@@ -1,7 +1,12 @@
+import cluster from 'node:cluster';
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { runPrimary } from './workers.ts';
 
-/** Starts the server; SIGTERM / SIGINT drain the sockets (close 1012) and stop cleanly. */
+/**
+ * Starts the server; SIGTERM / SIGINT drain the sockets (close 1012) and stop cleanly. With
+ * WORKERS > 1 this process is the primary instead, and each worker it forks runs this again.
+ */
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -12,6 +17,10 @@ async function main(): Promise<void> {
       process.exit(78); // EX_CONFIG
     }
     throw error;
+  }
+  if (config.workers > 1 && cluster.isPrimary) {
+    runPrimary(config);
+    return;
   }
   const { http } = await buildApp(config);
   await http.listen({ port: config.port, host: config.host });

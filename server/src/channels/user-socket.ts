@@ -24,6 +24,9 @@ export interface UserSocketOptions {
   readonly presence?: PresenceTracker;
 }
 
+/** The socket id of every connection of a user: `disconnect` with it closes all their tabs. */
+export const userSocketId = (userId: string): string => `user_socket:${userId}`;
+
 /**
  * The game's socket: a session token (the `token` param, or phoenix.js `authToken`) is checked
  * before the upgrade; a bad or expired one is refused with HTTP 403.
@@ -36,7 +39,7 @@ export function createUserSocket(options: UserSocketOptions): PhoenixSocket<Sock
       const claims = tokens.verify(authToken ?? params.token);
       return claims ? { ok: true, assigns: { user: claims.user } } : { ok: false };
     },
-    id: ({ user }) => `user_socket:${user.id}`,
+    id: ({ user }) => userSocketId(user.id),
     channels: {
       [Topic.lobby]: createLobbyChannel({ storage, rooms, maxPlayersLimit, chatLimit }),
       [TopicPattern.room]: createRoomChannel({ storage, rooms, limits: options.roomPushLimits, chatLimit }),

@@ -57,6 +57,8 @@ export class ClusterRooms implements RoomAccess, SeatPlacement {
   readonly #remote = new Map<string, RemoteSeat>();
   readonly #timers: NodeJS.Timeout[] = [];
   #adopting = false;
+  /** No adoption before this time: after a Redis outage the hosts re-claim their own rooms first. */
+  #adoptAfter = 0;
 
   constructor(options: ClusterRoomsOptions) {
     this.#options = options;
@@ -93,6 +95,16 @@ export class ClusterRooms implements RoomAccess, SeatPlacement {
   dispose(): void {
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers.length = 0;
+  }
+
+  /**
+   * Redis is back after an outage. A restarted Redis has lost every lease: this node re-claims its
+   * own rooms at once, and waits a lease before adopting anyone else's, so each room stays where
+   * it was instead of going to whichever node scans first.
+   */
+  reconnected(): void {
+    this.#adoptAfter = Date.now() + this.#options.leaseMs;
+    void this.#renewLeases();
   }
 
   /** Gives up every lease this node holds (a clean shutdown), so another node adopts the rooms at once. */
@@ -170,7 +182,7 @@ export class ClusterRooms implements RoomAccess, SeatPlacement {
 
   /** Claims every stored open room that no node holds, and starts hosting the ones it wins. */
   async adoptOrphans(): Promise<void> {
-    if (this.#adopting) return;
+    if (this.#adopting || Date.now() < this.#adoptAfter) return;
     this.#adopting = true;
     try {
       const stored = await this.#options.storage.openRooms();

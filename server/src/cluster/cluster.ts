@@ -136,6 +136,7 @@ export class ClusterNode {
     // After a Redis outage (or restart, which empties it) the hosts write their rooms back.
     this.#unlisten = this.pubsub.onConnectionChange((connected) => {
       if (!connected) return;
+      rooms.reconnected();
       this.directory
         .putAll(host.rooms.list())
         .catch((error: unknown) => this.#logger.warn({ err: error }, 'room directory not rewritten'));

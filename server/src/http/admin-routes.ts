@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ErrorCode } from '@starcatch/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PeerRegistry } from '../rtc/peer-registry.ts';
+import { userSocketId } from '../channels/user-socket.ts';
 import { sendApiError } from './api-error.ts';
 
 /**
@@ -11,8 +11,17 @@ import { sendApiError } from './api-error.ts';
  * `POST /api/v1/admin/users/:userId/webrtc/close` closes every WebRTC peer of that user →
  * `{closed: n}`. Their tabs are told `webrtc:state {closed, reason: closed_by_operator}`, carry on
  * over the WebSocket and negotiate a new peer: a way to exercise the fallback on a live server.
+ *
+ * `POST /api/v1/admin/users/:userId/disconnect` closes every socket of that user (close code 1001)
+ * → `{disconnected: n}`. Their tabs reconnect as after any drop; the point is to end a session now.
+ *
+ * On a cluster node both act on every node, and the counts are the cluster's.
  */
-export function registerAdminRoutes(app: FastifyInstance, adminToken: string | undefined, peers: PeerRegistry): void {
+export function registerAdminRoutes(
+  app: FastifyInstance,
+  adminToken: string | undefined,
+  operations: Operations,
+): void {
   if (adminToken === undefined) return;
   const expected = digest(adminToken);
   const authorized = (request: FastifyRequest): boolean => {
@@ -26,10 +35,21 @@ export function registerAdminRoutes(app: FastifyInstance, adminToken: string | u
     if (!authorized(request)) {
       return sendApiError(reply, 401, ErrorCode.unauthorized, 'The admin token is missing or wrong.');
     }
-    const closing = peers.forUser(request.params.userId);
-    for (const peer of closing) peer.close(ErrorCode.closedByOperator);
-    return { closed: closing.length };
+    return { closed: await operations.closePeersOf(request.params.userId) };
   });
+
+  app.post<{ Params: { userId: string } }>('/api/v1/admin/users/:userId/disconnect', async (request, reply) => {
+    if (!authorized(request)) {
+      return sendApiError(reply, 401, ErrorCode.unauthorized, 'The admin token is missing or wrong.');
+    }
+    return { disconnected: await operations.disconnect(userSocketId(request.params.userId)) };
+  });
+}
+
+/** What the operator routes do, on this process or across a cluster. */
+export interface Operations {
+  closePeersOf(userId: string): Promise<number>;
+  disconnect(socketId: string): Promise<number>;
 }
 
 function digest(text: string): Buffer {

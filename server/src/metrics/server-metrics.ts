@@ -22,6 +22,23 @@ export interface MetricsSources {
   readonly peers: PeerRegistry;
   readonly heartbeat: PeerHeartbeat;
   readonly links: PlayerLinks;
+  /** Set on a cluster node. */
+  readonly cluster?: ClusterFigures;
+}
+
+/** What a cluster node can tell about itself and its Redis traffic. */
+export interface ClusterFigures {
+  /** Nodes seen alive, this one included. */
+  aliveNodes(): number;
+  readonly redis: {
+    readonly published: number;
+    readonly publishedBytes: number;
+    readonly received: number;
+    readonly receivedBytes: number;
+    readonly dropped: number;
+  };
+  /** Tabs of other nodes in rooms this node hosts, and the peers it holds for them. */
+  readonly hostedForOthers: { readonly seats: number; readonly peers: number };
 }
 
 /**
@@ -89,7 +106,11 @@ export class ServerMetrics {
       'Phoenix frames sent over WebSockets (replies, pushes, broadcasts).',
       () => sources.socket()?.traffic.framesOut ?? 0,
     );
-    gauge('starcatch_rooms_open', 'Rooms open (listed in the lobby).', () => rooms.list().length);
+    gauge(
+      'starcatch_rooms_open',
+      'Open rooms hosted by this process (all of them when it runs alone).',
+      () => rooms.list().length,
+    );
     gauge('starcatch_rooms_simulating', 'Rooms with a running simulation.', () => games.size);
     gauge('starcatch_players_in_rooms', 'Players in simulated rooms.', () =>
       roomStats().reduce((sum, room) => sum + room.players, 0),
@@ -161,6 +182,7 @@ export class ServerMetrics {
       registers: register,
     });
     this.#unlisten.push(sources.heartbeat.onRoundTrip((ms) => peerRtt.observe(ms / 1000)));
+    if (sources.cluster) this.#clusterMetrics(sources.cluster);
     new Counter({
       name: 'starcatch_dropped_messages_total',
       help: 'Inbound game messages dropped, by reason.',
@@ -173,6 +195,59 @@ export class ServerMetrics {
         this.inc({ reason: 'websocket_input_rate' }, counts.webSocketInputsDropped);
         this.inc({ reason: 'websocket_input_malformed' }, counts.webSocketInputsMalformed);
         this.inc({ reason: 'unroutable' }, counts.unroutable);
+      },
+    });
+  }
+
+  #clusterMetrics(cluster: ClusterFigures): void {
+    const register = [this.#registry];
+    new Gauge({
+      name: 'starcatch_cluster_nodes',
+      help: 'Cluster nodes seen alive, this one included.',
+      registers: register,
+      collect() {
+        this.set(cluster.aliveNodes());
+      },
+    });
+    new Gauge({
+      name: 'starcatch_cluster_remote_tabs',
+      help: 'Tabs whose socket is on another node, in rooms this node simulates (seats) and with peers here (peers).',
+      labelNames: ['kind'] as const,
+      registers: register,
+      collect() {
+        this.set({ kind: 'seats' }, cluster.hostedForOthers.seats);
+        this.set({ kind: 'peers' }, cluster.hostedForOthers.peers);
+      },
+    });
+    new Counter({
+      name: 'starcatch_redis_messages_total',
+      help: 'PubSub messages through Redis: published by this node (out) and received from others (in).',
+      labelNames: ['direction'] as const,
+      registers: register,
+      collect() {
+        this.reset();
+        this.inc({ direction: 'out' }, cluster.redis.published);
+        this.inc({ direction: 'in' }, cluster.redis.received);
+      },
+    });
+    new Counter({
+      name: 'starcatch_redis_bytes_total',
+      help: 'PubSub bytes through Redis, envelopes included.',
+      labelNames: ['direction'] as const,
+      registers: register,
+      collect() {
+        this.reset();
+        this.inc({ direction: 'out' }, cluster.redis.publishedBytes);
+        this.inc({ direction: 'in' }, cluster.redis.receivedBytes);
+      },
+    });
+    new Counter({
+      name: 'starcatch_redis_publishes_dropped_total',
+      help: 'Broadcasts not sent to other nodes because Redis was unreachable (local delivery still happened).',
+      registers: register,
+      collect() {
+        this.reset();
+        this.inc(cluster.redis.dropped);
       },
     });
   }

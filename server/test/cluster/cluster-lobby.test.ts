@@ -12,6 +12,7 @@ import {
   push,
   recordEvents,
   type Socket,
+  watchSocket,
 } from '../integration/phoenix-client.ts';
 import { sleep, waitFor } from '../integration/wait-for.ts';
 import { type ClusterProcess, health } from '../support/cluster-process.ts';
@@ -20,7 +21,8 @@ import { clusterServices, useCluster } from './use-cluster.ts';
 /** Cross-node traffic rides Redis: a little more than a loopback round trip, far below this. */
 const CROSS_NODE_MS = 5_000;
 
-const cluster = useCluster(['lobby-a', 'lobby-b']);
+const ADMIN_TOKEN = 'cluster-admin-token-0123456789';
+const cluster = useCluster(['lobby-a', 'lobby-b'], { ADMIN_TOKEN });
 const a = () => cluster.node(0);
 const b = () => cluster.node(1);
 
@@ -127,5 +129,17 @@ describe.skipIf(clusterServices() !== null)('a cluster of two nodes', () => {
     // A lobby joined on node b afterwards lists it too.
     const late = await lobby((await signedIn(b())).socket);
     expect(late.rooms.map((listedRoom) => listedRoom.id)).toContain(room.id);
+  });
+
+  it('disconnects a user on another node through the operator route of this one', async () => {
+    const bo = await signedIn(b());
+    const events = watchSocket(bo.socket);
+    const response = await fetch(`${a().httpUrl}/api/v1/admin/users/${bo.userId}/disconnect`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ disconnected: 1 });
+    await waitFor(() => events.closeCodes.includes(1001), { what: 'close code 1001 on node b', timeoutMs: CROSS_NODE_MS });
   });
 });

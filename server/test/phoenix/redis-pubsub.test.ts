@@ -99,7 +99,9 @@ describe.skipIf(!redisUrl)(`RedisPubSub${SKIPPED}`, () => {
 
     a.broadcast('room:1', 'chat', { body: 'hi' });
     expect(local.received).toEqual([{ topic: 'room:1', event: 'chat', payload: { body: 'hi' } }]);
-    await waitFor(() => expect(remote.received).toEqual([{ topic: 'room:1', event: 'chat', payload: { body: 'hi' } }]));
+    await waitFor(() => {
+      expect(remote.received).toEqual([{ topic: 'room:1', event: 'chat', payload: { body: 'hi' } }]);
+    });
     expect(a.stats.published).toBe(1);
     expect(a.stats.publishedBytes).toBeGreaterThan(0);
     expect(b.stats.received).toBe(1);
@@ -230,7 +232,10 @@ describe.skipIf(!redisUrl)(`RedisPubSub${SKIPPED}`, () => {
 
   it('does not put the password in the error', async () => {
     const port = await freePort();
-    const error = await RedisPubSub.connect({ url: `redis://user:s3cret@127.0.0.1:${port}`, connectTimeoutMs: 100 }).then(
+    const error = await RedisPubSub.connect({
+      url: `redis://user:s3cret@127.0.0.1:${port}`,
+      connectTimeoutMs: 100,
+    }).then(
       () => undefined,
       (reason: unknown) => reason,
     );

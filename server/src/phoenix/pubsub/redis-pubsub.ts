@@ -68,6 +68,8 @@ export class RedisPubSub implements ClusterPubSub {
   readonly #subscriptions: RedisSubscriptions;
   readonly #listeners = new Set<(connected: boolean) => void>();
   readonly #stats: RedisPubSubStats = { published: 0, publishedBytes: 0, received: 0, receivedBytes: 0, dropped: 0 };
+  readonly #reconnectMaxDelayMs: number;
+  #resubscribeTimer: NodeJS.Timeout | undefined;
   #publisherReady = false;
   #subscriberReady = false;
   #connected = false;
@@ -92,13 +94,14 @@ export class RedisPubSub implements ClusterPubSub {
     this.#url = redactUrl(options.url);
     this.#prefix = options.channelPrefix ?? DEFAULT_CHANNEL_PREFIX;
     this.#logger = options.logger ?? silentLogger;
+    this.#reconnectMaxDelayMs = options.reconnectMaxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS;
     const connection = (role: string) =>
       openRedis({
         url: options.url,
         name: `phx-pubsub:${this.nodeId}:${role}`,
         connectTimeoutMs,
         reconnectMinDelayMs: options.reconnectMinDelayMs ?? DEFAULT_RECONNECT_MIN_DELAY_MS,
-        reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS,
+        reconnectMaxDelayMs: this.#reconnectMaxDelayMs,
         logger: this.#logger,
       });
     this.#publisher = connection('pub');
@@ -169,6 +172,7 @@ export class RedisPubSub implements ClusterPubSub {
     if (this.#closed) return;
     this.#closed = true;
     this.#connected = false;
+    clearTimeout(this.#resubscribeTimer);
     this.#subscriptions.rejectAll(new Error('the PubSub was closed'));
     await Promise.all([closeRedis(this.#publisher), closeRedis(this.#subscriber)]);
   }
@@ -195,6 +199,7 @@ export class RedisPubSub implements ClusterPubSub {
   }
 
   #receive(message: Buffer): void {
+    if (this.#closed) return;
     let envelope: ReturnType<typeof decodeEnvelope>;
     try {
       envelope = decodeEnvelope(message);
@@ -220,10 +225,22 @@ export class RedisPubSub implements ClusterPubSub {
     try {
       restored = await this.#subscriptions.restore();
     } catch (error) {
-      // The connection dropped again; its next 'ready' retries.
-      this.#logger.debug({ err: error }, 'Redis re-subscription interrupted');
+      if (this.#closed || this.#subscriber.status !== 'ready') {
+        // The connection dropped again; its next 'ready' retries.
+        this.#logger.debug({ err: error }, 'Redis re-subscription interrupted');
+        return;
+      }
+      // Redis refused the SUBSCRIBE itself (an ACL, say): retry at the slowest reconnect pace.
+      this.#logger.error(
+        { err: error, url: this.#url },
+        'Redis refused to subscribe: this node is cut off from the cluster',
+      );
+      this.#resubscribeTimer = setTimeout(() => {
+        if (!this.#closed && this.#subscriber.status === 'ready' && !this.#subscriberReady) void this.#resubscribe();
+      }, this.#reconnectMaxDelayMs).unref();
+      return;
     }
-    if (!restored || this.#subscriber.status !== 'ready') return;
+    if (!restored || this.#closed || this.#subscriber.status !== 'ready') return;
     this.#subscriberReady = true;
     this.#updateConnected();
   }
