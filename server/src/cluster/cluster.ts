@@ -62,7 +62,12 @@ export class ClusterNode {
     redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis command connection error'));
     await redis.connect();
     const node = new ClusterNode(config, redis, pubsub, logger);
-    await Promise.all([pubsub.subscribed(nodeTopic(config.nodeName)), pubsub.subscribed(NODES_TOPIC)]);
+    // Subscribed, and every node asked for its presences, before this node serves anyone.
+    await Promise.all([
+      pubsub.subscribed(nodeTopic(config.nodeName)),
+      pubsub.subscribed(NODES_TOPIC),
+      node.presence.ready(),
+    ]);
     return node;
   }
 

@@ -7,8 +7,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import {
   AlreadyTrackedError,
   type Broadcast,
+  type BroadcastOptions,
   type ChannelHandler,
+  type ClusterPubSub,
+  LocalPubSub,
   ok,
+  type Payload,
   PhoenixSocket,
   type PresenceDiff,
   type PresenceState,
@@ -381,5 +385,132 @@ describe.skipIf(!redisUrl)(`RedisPresenceTracker while Redis is down${SKIPPED}`,
     expect(reconciled[0]?.joins.u4?.metas).toHaveLength(1);
     expect(reconciled[0]?.joins.u2?.metas).toEqual([{ status: 'playing', phx_ref: u2After, phx_ref_prev: u2Before }]);
     expect(reconciled[0]?.leaves).toEqual({ u2: { metas: [{ status: 'idle', phx_ref: u2Before }] } });
+  });
+});
+
+/**
+ * An in-memory cluster whose links can be cut: the tracker's sequence and state-transfer logic,
+ * tested without Redis and without timing luck. Delivery to other nodes is asynchronous and in
+ * order, as through Redis.
+ */
+class FakeNode implements ClusterPubSub {
+  readonly nodeId: string;
+  readonly connected = true;
+  readonly sent: { topic: string; event: string }[] = [];
+  /** While set, this node's broadcasts reach no other node. */
+  cut = false;
+  readonly #local = new LocalPubSub();
+  readonly #cluster: Set<FakeNode>;
+
+  constructor(cluster: Set<FakeNode>, nodeId: string) {
+    this.nodeId = nodeId;
+    this.#cluster = cluster;
+    cluster.add(this);
+  }
+  subscribe(topic: string, subscriber: Subscriber): void {
+    this.#local.subscribe(topic, subscriber);
+  }
+  unsubscribe(topic: string, subscriber: Subscriber): void {
+    this.#local.unsubscribe(topic, subscriber);
+  }
+  subscriberCount(topic: string): number {
+    return this.#local.subscriberCount(topic);
+  }
+  subscribed(): Promise<void> {
+    return Promise.resolve();
+  }
+  onConnectionChange(): () => void {
+    return () => {};
+  }
+  broadcastLocal(topic: string, event: string, payload: Payload, options?: BroadcastOptions): void {
+    this.#local.broadcast(topic, event, payload, options);
+  }
+  broadcast(topic: string, event: string, payload: Payload, options?: BroadcastOptions): void {
+    this.#local.broadcast(topic, event, payload, options);
+    this.sent.push({ topic, event });
+    if (this.cut) return;
+    const copy = JSON.stringify(payload);
+    for (const node of this.#cluster) {
+      if (node !== this) setImmediate(() => node.broadcastLocal(topic, event, JSON.parse(copy), options));
+    }
+  }
+}
+
+describe('RedisPresenceTracker replication (in-memory cluster)', () => {
+  const trackers: RedisPresenceTracker[] = [];
+  afterEach(() => {
+    for (const tracker of trackers.splice(0)) tracker.dispose({ goodbye: false });
+  });
+
+  function start(node: FakeNode): RedisPresenceTracker {
+    // A long timeout: nobody expires here; heartbeats reveal gaps quickly.
+    const tracker = new RedisPresenceTracker({ pubsub: node, heartbeatIntervalMs: 30, nodeTimeoutMs: 60_000 });
+    trackers.push(tracker);
+    return tracker;
+  }
+
+  function diffsOn(node: FakeNode, topic: string): PresenceDiff[] {
+    const diffs: PresenceDiff[] = [];
+    node.subscribe(topic, { id: `probe.${node.nodeId}`, deliver: (b) => diffs.push(b.payload as PresenceDiff) });
+    return diffs;
+  }
+
+  it('asks for the state after a gap in a node’s sequence and broadcasts only the real differences', async () => {
+    const cluster = new Set<FakeNode>();
+    const nodeA = new FakeNode(cluster, 'a');
+    const nodeB = new FakeNode(cluster, 'b');
+    const a = start(nodeA);
+    const b = start(nodeB);
+    await Promise.all([a.ready(), b.ready()]);
+    a.track('chan-1', 'lobby', 'same', {});
+    const before = a.track('chan-2', 'lobby', 'changed', { v: 1 });
+    await waitFor(() => Object.keys(b.list('lobby')).length === 2, { what: 'B to replicate A' });
+    const onB = diffsOn(nodeB, 'lobby');
+
+    // A's deltas are lost (as when its Redis connection drops them); its sequence moves on.
+    nodeA.cut = true;
+    const after = a.update('chan-2', 'lobby', 'changed', { v: 2 });
+    a.track('chan-3', 'lobby', 'new', {});
+    await sleep(50);
+    expect(onB).toEqual([]);
+    nodeA.cut = false;
+
+    await waitFor(() => onB.length > 0, { what: 'the reconciling diff' });
+    await sleep(100); // a few more heartbeats: nothing else may follow
+    expect(onB).toEqual([
+      {
+        joins: {
+          changed: { metas: [{ v: 2, phx_ref: after, phx_ref_prev: before }] },
+          new: { metas: [expect.objectContaining({})] },
+        },
+        leaves: { changed: { metas: [{ v: 1, phx_ref: before }] } },
+      },
+    ]);
+    expect(normalized(b.list('lobby'))).toEqual(normalized(a.list('lobby')));
+    // One request for the gap, whatever the number of heartbeats that showed it.
+    const requests = nodeB.sent.filter((m) => m.event === 'state_request' && m.topic === 'phx_tracker:a');
+    expect(requests).toHaveLength(1);
+  });
+
+  it('starts empty for a new incarnation and applies its deltas without asking', async () => {
+    const cluster = new Set<FakeNode>();
+    const nodeA = new FakeNode(cluster, 'a');
+    const nodeB = new FakeNode(cluster, 'b');
+    const b = start(nodeB);
+    await b.ready();
+    const a = start(nodeA);
+    await a.ready();
+    a.track('chan-1', 'lobby', 'u1', {});
+    await waitFor(() => b.list('lobby').u1 !== undefined, { what: 'B to list u1' });
+    // B answered A's startup request, and never needed to ask A for anything.
+    expect(nodeB.sent.filter((m) => m.topic === 'phx_tracker:a')).toEqual([{ topic: 'phx_tracker:a', event: 'state' }]);
+  });
+
+  it('refuses timings where a node would time out between two heartbeats', () => {
+    const node = new FakeNode(new Set(), 'a');
+    expect(() => new RedisPresenceTracker({ pubsub: node, heartbeatIntervalMs: 1000, nodeTimeoutMs: 1000 })).toThrow(
+      RangeError,
+    );
+    expect(() => new RedisPresenceTracker({ pubsub: node, heartbeatIntervalMs: 0 })).toThrow(RangeError);
   });
 });

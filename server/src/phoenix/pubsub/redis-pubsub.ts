@@ -91,6 +91,15 @@ export class RedisPubSub implements ClusterPubSub {
 
   private constructor(options: RedisPubSubOptions, connectTimeoutMs: number) {
     this.nodeId = options.nodeId ?? randomUUID();
+    if (this.nodeId === '') throw new RangeError('nodeId must not be empty');
+    for (const [name, value] of Object.entries({
+      connectTimeoutMs,
+      reconnectMinDelayMs: options.reconnectMinDelayMs,
+      reconnectMaxDelayMs: options.reconnectMaxDelayMs,
+    })) {
+      if (value !== undefined && !(value > 0))
+        throw new RangeError(`${name} must be a positive number of milliseconds`);
+    }
     this.#url = redactUrl(options.url);
     this.#prefix = options.channelPrefix ?? DEFAULT_CHANNEL_PREFIX;
     this.#logger = options.logger ?? silentLogger;
@@ -130,6 +139,7 @@ export class RedisPubSub implements ClusterPubSub {
     return this.#connected;
   }
 
+  /** The live counters (not a copy): read them whenever needed. */
   get stats(): Readonly<RedisPubSubStats> {
     return this.#stats;
   }
