@@ -14,12 +14,14 @@ import { ClusterNode } from './cluster/cluster.ts';
 import { ClusterOperations, type NodeOperations } from './cluster/cluster-operations.ts';
 import type { Config } from './config.ts';
 import { RoomSimulations } from './game/room-simulations.ts';
+import { capSocketsPerAddress } from './http/address-sockets.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
 import { capConnections, connectionCap, openFilesLimit } from './http/connection-cap.ts';
 import { registerLeaderboardRoutes } from './http/leaderboard-routes.ts';
 import { registerMetricsRoute } from './http/metrics-route.ts';
 import { registerRoomRoutes } from './http/room-routes.ts';
 import { registerSessionRoutes } from './http/session-routes.ts';
+import { AddressLimits } from './limits/address-limits.ts';
 import { ServerMetrics } from './metrics/server-metrics.ts';
 import { type PhoenixSocket, webSocketTransport } from './phoenix/index.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
@@ -47,6 +49,8 @@ export interface App {
 /** Builds the whole server (API, socket, static client) without listening. */
 export async function buildApp(config: Config): Promise<App> {
   const http = Fastify({
+    // `request.ip` (and so every limit per address) reads X-Forwarded-For only from these proxies.
+    trustProxy: config.trustedProxies === false ? false : [...config.trustedProxies],
     logger: {
       level: config.logLevel,
       // Socket URLs can carry a session token (`?token=`): never write it to the logs.
@@ -97,6 +101,7 @@ export async function buildApp(config: Config): Promise<App> {
     }),
     signalingLimit: config.rtcSignalingLimit,
     iceLimit: config.rtcIceLimit,
+    peerLimits: config.rtcPeerLimits,
     logger: http.log,
   });
   const heartbeat = new PeerHeartbeat(webrtc.peers, { ...config.rtcHeartbeat, logger: http.log });
@@ -125,6 +130,7 @@ export async function buildApp(config: Config): Promise<App> {
     snapshotMaxBufferedBytes: config.snapshotMaxBufferedBytes,
   });
   const roomAccess = cluster?.rooms ?? new LocalRooms(host);
+  const addresses = new AddressLimits(config.addressLimits);
   socket = createUserSocket({
     tokens,
     storage,
@@ -134,6 +140,10 @@ export async function buildApp(config: Config): Promise<App> {
     logger: http.log,
     openSignaling: cluster?.signaling.open ?? ((...args) => webrtc.openSession(...args)),
     roomPushLimits: config.roomPushLimits,
+    roomLimits: config.roomLimits,
+    addresses,
+    // The rooms this node simulates (in a cluster too): MAX_OPEN_ROOMS protects this process.
+    openRoomCount: () => rooms.list().length,
     ...(cluster && { pubsub: cluster.pubsub, presence: cluster.presence }),
   });
 
@@ -141,6 +151,7 @@ export async function buildApp(config: Config): Promise<App> {
   // node adopts the stored rooms nobody hosts instead: see ClusterRooms.)
   if (!cluster) for (const room of await storage.openRooms()) rooms.open(room);
 
+  capSocketsPerAddress(http, addresses, '/socket/websocket');
   await http.register(webSocketTransport<SocketAssigns>, {
     socket,
     path: '/socket',
@@ -148,7 +159,7 @@ export async function buildApp(config: Config): Promise<App> {
     maxFrameSize: config.socketMaxFrameBytes,
     idleTimeoutMs: config.socketIdleTimeoutMs,
   });
-  registerSessionRoutes(http, tokens, storage);
+  registerSessionRoutes(http, tokens, storage, addresses);
   registerRoomRoutes(http, roomAccess);
   registerLeaderboardRoutes(http, storage);
   capConnections(http.server, connectionCap(config.maxConnections, openFilesLimit()), http.log);
@@ -158,7 +169,7 @@ export async function buildApp(config: Config): Promise<App> {
       for (const peer of closing) peer.close(ErrorCode.closedByOperator);
       return closing.length;
     },
-    disconnect: (socketId) => socket?.disconnect(socketId) ?? 0,
+    disconnect: (socketId) => socket?.disconnectLocal(socketId) ?? 0,
   };
   const clusterOperations = cluster && new ClusterOperations(cluster.bus, cluster.nodes, local, http.log);
   registerAdminRoutes(http, config.adminToken, {

@@ -12,7 +12,15 @@ export const Event = {
   heartbeat: 'heartbeat',
   presenceState: 'presence_state',
   presenceDiff: 'presence_diff',
+  /** Server-side only: asks every node to close the connections with a socket id. */
+  disconnect: 'disconnect',
 } as const;
+
+/**
+ * A server-side PubSub topic every `PhoenixSocket` listens on, so `disconnect(id)` reaches the
+ * connections of every node. No client can join it: it is not a channel topic.
+ */
+export const SOCKET_CONTROL_TOPIC = 'phx_socket_control';
 
 /** Subprotocol a client must offer (and the server must select) when it sends `authToken`. */
 export const PHOENIX_SUBPROTOCOL = 'phoenix';

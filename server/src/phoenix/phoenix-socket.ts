@@ -1,12 +1,13 @@
 import { CloseCode } from './catalog.ts';
 import type { ChannelHandler } from './channel.ts';
+import { Event, SOCKET_CONTROL_TOPIC } from './constants.ts';
 import type { Logger } from './logger.ts';
 import { silentLogger } from './logger.ts';
 import type { Payload } from './message.ts';
 import { LocalPresenceTracker } from './presence/local-presence-tracker.ts';
 import type { PresenceTracker } from './presence/presence-tracker.ts';
 import { LocalPubSub } from './pubsub/local-pubsub.ts';
-import type { PubSub } from './pubsub/pubsub.ts';
+import type { PubSub, Subscriber } from './pubsub/pubsub.ts';
 import type { Serializer } from './serializers/serializer.ts';
 import type { SocketServices, SocketTraffic, Transport } from './socket-connection.ts';
 import { SocketConnection } from './socket-connection.ts';
@@ -59,6 +60,15 @@ export class PhoenixSocket<Assigns extends object> {
   readonly #byId = new Map<string, Set<SocketConnection<Assigns>>>();
   #nextId = 0;
 
+  /** Hears `disconnect` from the other nodes. */
+  readonly #control: Subscriber = {
+    id: `phx_socket_control:${Math.random().toString(36).slice(2)}`,
+    deliver: ({ event, payload }) => {
+      const id = (payload as { id?: unknown }).id;
+      if (event === Event.disconnect && typeof id === 'string') this.disconnectLocal(id);
+    },
+  };
+
   constructor(options: PhoenixSocketOptions<Assigns>) {
     const maxChannels = options.maxChannels ?? DEFAULT_MAX_CHANNELS;
     if (!Number.isInteger(maxChannels) || maxChannels < 1)
@@ -79,6 +89,7 @@ export class PhoenixSocket<Assigns extends object> {
       newId: () => `${prefix}.${(this.#nextId++).toString(36)}`,
       release: (connection) => this.#release(connection),
     };
+    this.pubsub.subscribe(SOCKET_CONTROL_TOPIC, this.#control);
   }
 
   /** The number of open connections. */
@@ -123,8 +134,18 @@ export class PhoenixSocket<Assigns extends object> {
     this.pubsub.broadcast(topic, event, payload);
   }
 
-  /** Closes every connection with this socket id (code 1001); returns how many. */
+  /**
+   * Closes every connection with this socket id (code 1001) on every node: here at once, and on
+   * the others through the PubSub, as Phoenix does with a `disconnect` broadcast to the socket id.
+   * Returns how many connections closed on this node.
+   */
   disconnect(socketId: string): number {
+    this.pubsub.broadcast(SOCKET_CONTROL_TOPIC, Event.disconnect, { id: socketId }, { exceptId: this.#control.id });
+    return this.disconnectLocal(socketId);
+  }
+
+  /** `disconnect` for this node's connections only; returns how many closed. */
+  disconnectLocal(socketId: string): number {
     const group = this.#byId.get(socketId);
     if (!group) return 0;
     const connections = [...group];

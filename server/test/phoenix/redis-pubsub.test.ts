@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import {
   type Broadcast,
   type Logger,
+  PhoenixSocket,
   RedisPubSub,
   type RedisPubSubOptions,
   type Serializer,
@@ -14,6 +15,7 @@ import {
   v2JsonSerializer,
 } from '../../src/phoenix/index.ts';
 import type { FrameFor } from '../../src/phoenix/pubsub/pubsub.ts';
+import { connectTestClient } from '../../src/phoenix/testing/channel-test.ts';
 import { waitFor } from '../integration/wait-for.ts';
 import { freePort, RedisServer } from '../support/redis-server.ts';
 
@@ -106,6 +108,32 @@ describe.skipIf(!redisUrl)(`RedisPubSub${SKIPPED}`, () => {
     expect(a.stats.publishedBytes).toBeGreaterThan(0);
     expect(b.stats.received).toBe(1);
     expect(b.stats.receivedBytes).toBe(a.stats.publishedBytes);
+  });
+
+  it('disconnect(id) on one node closes the connections with that id on every node', async () => {
+    const prefix = newPrefix();
+    a = await node(url, prefix);
+    b = await node(url, prefix);
+    const define = (pubsub: RedisPubSub) =>
+      new PhoenixSocket<{ user: string }>({
+        connect: () => ({ ok: true, assigns: { user: 'ada' } }),
+        id: ({ user }) => `user_socket:${user}`,
+        channels: {},
+        pubsub,
+      });
+    const onA = define(a);
+    const onB = define(b);
+    await b.subscribed('phx_socket_control');
+    const here = connectTestClient(onA, { user: 'ada' });
+    const there = connectTestClient(onB, { user: 'ada' });
+    const bystander = connectTestClient(onB, { user: 'bo' });
+
+    expect(onA.disconnect('user_socket:ada')).toBe(1);
+    expect(here.closedWith).toEqual([{ code: 1001, reason: 'disconnected' }]);
+    await waitFor(() => {
+      expect(there.closedWith).toEqual([{ code: 1001, reason: 'disconnected' }]);
+    });
+    expect(bystander.closedWith).toEqual([]);
   });
 
   it('carries JSON and raw-byte payloads intact', async () => {
