@@ -54,10 +54,14 @@ export class RoomHost {
 
   /** The tab left: its link closes, the player leaves the simulation and frees the slot with its last tab. */
   release(roomId: string, userId: string, link: GameLink | undefined): void {
-    if (link) {
-      this.#links.close(link);
-      this.#games.leave(link.id);
+    try {
+      if (link) {
+        this.#links.close(link);
+        this.#games.leave(link.id);
+      }
+    } finally {
+      // The slot is freed even if the game side threw: a bug there must not leave a ghost member.
+      this.rooms.release(roomId, userId);
     }
-    this.rooms.release(roomId, userId);
   }
 }

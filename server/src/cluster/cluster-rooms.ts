@@ -116,7 +116,13 @@ export class ClusterRooms implements RoomAccess, SeatPlacement {
   // RoomAccess
 
   async list(): Promise<RoomSummary[]> {
-    return this.#options.directory.list();
+    try {
+      return await this.#options.directory.list();
+    } catch (error) {
+      // Redis is unreachable: this node's own rooms are still worth showing.
+      this.#options.logger.debug({ err: error }, 'room directory unreachable; listing this node’s rooms');
+      return this.#options.host.rooms.list();
+    }
   }
 
   async pickForQuickPlay(): Promise<RoomSummary | undefined> {
@@ -129,13 +135,33 @@ export class ClusterRooms implements RoomAccess, SeatPlacement {
   }
 
   async open(room: StoredRoom): Promise<RoomSummary> {
-    // A fresh id: nobody else can hold it. The claim still guards against a reused one.
-    if (!(await this.#options.leases.claim(room.id))) throw new Error(`room ${room.id} is already hosted`);
-    return this.#options.host.rooms.open(room);
+    const { leases, host, logger } = this.#options;
+    try {
+      // A fresh random id: nobody else holds it, so the claim only fails on a reused one.
+      if (!(await leases.claim(room.id))) logger.error({ roomId: room.id }, 'a new room id was already hosted');
+    } catch (error) {
+      // Redis is unreachable: host the room anyway; the lease is claimed by the next renewal.
+      logger.warn({ err: error, roomId: room.id }, 'room opened without its lease; claimed when Redis is back');
+    }
+    return host.rooms.open(room);
   }
 
   async sit(roomId: string, channel: ChannelContext<SocketAssigns>): Promise<SeatResult> {
-    const placed = await this.place(roomId, channel);
+    let placed: PlacedSeat | AdmitRefusal;
+    try {
+      placed = await this.place(roomId, channel);
+    } catch (error) {
+      // Redis is unreachable. A room simulated here can still be joined; any other cannot be found.
+      if (!this.#options.host.rooms.get(roomId)) {
+        this.#options.logger.warn({ err: error, roomId }, 'room join refused: the cluster is unreachable');
+        return {
+          ok: false,
+          reason: ErrorCode.clusterUnavailable,
+          message: 'The server cannot reach the rest of its cluster right now; try again in a moment.',
+        };
+      }
+      placed = this.#placeHere(roomId, channel);
+    }
     if (!('seat' in placed)) return placed;
     const seat = new ClusterSeat(this, channel, placed);
     this.#seats.add(seat);

@@ -7,6 +7,11 @@ import type { AdmitRefusal } from '../rooms/room-registry.ts';
 import type { RoomPresenceMeta } from '../transport/game-link.ts';
 import type { RemoteSeat } from './remote-seat.ts';
 
+/** A seat whose room cannot be placed for this long (Redis down throughout) gives up. */
+const RELOCATION_GIVE_UP_MS = 30_000;
+/** How often placement is retried while the cluster is unreachable. */
+const RELOCATION_RETRY_MS = 1_000;
+
 /** A seat as placed on a host: this node's own, or relayed to another node. */
 export type PlacedSeat = { readonly host: string; readonly seat: LocalSeat | RemoteSeat };
 
@@ -85,7 +90,9 @@ export class ClusterSeat implements RoomSeat {
 
   /**
    * The host is gone or gave the room up. `hostAlive` says whether to tell it the tab left (a dead
-   * host is not told). Refused by the new host (the room closed meanwhile), the channel stops.
+   * host is not told). Placement is retried while the cluster is unreachable, up to
+   * `RELOCATION_GIVE_UP_MS`; refused by the new host (the room closed meanwhile), or out of time,
+   * the channel stops and the client hears `phx_close`.
    */
   async relocate(hostAlive: boolean): Promise<void> {
     if (this.#left || this.#relocating) return;
@@ -94,12 +101,12 @@ export class ClusterSeat implements RoomSeat {
     if (hostAlive || !('abandon' in seat)) seat.leave();
     else seat.abandon();
     try {
-      const placed = await this.#placement.place(this.roomId, this.#channel);
+      const placed = await this.#placeAgain();
       if (this.#left) {
-        if ('seat' in placed) placed.seat.leave();
+        if (placed && 'seat' in placed) placed.seat.leave();
         return;
       }
-      if (!('seat' in placed)) {
+      if (!placed || !('seat' in placed)) {
         this.#left = true;
         this.#placement.forget(this);
         this.#channel.stop();
@@ -114,5 +121,19 @@ export class ClusterSeat implements RoomSeat {
     } finally {
       this.#relocating = false;
     }
+  }
+
+  /** `place`, retried through errors (Redis unreachable) until it answers or time runs out. */
+  async #placeAgain(): Promise<PlacedSeat | AdmitRefusal | undefined> {
+    const deadline = Date.now() + RELOCATION_GIVE_UP_MS;
+    while (!this.#left) {
+      try {
+        return await this.#placement.place(this.roomId, this.#channel);
+      } catch {
+        if (Date.now() > deadline) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, RELOCATION_RETRY_MS));
+      }
+    }
+    return undefined;
   }
 }

@@ -10,7 +10,11 @@ export interface RoomListener {
 
 export interface AdmitRefusal {
   readonly ok: false;
-  readonly reason: typeof ErrorCode.roomNotFound | typeof ErrorCode.roomFull | typeof ErrorCode.roomClosed;
+  readonly reason:
+    | typeof ErrorCode.roomNotFound
+    | typeof ErrorCode.roomFull
+    | typeof ErrorCode.roomClosed
+    | typeof ErrorCode.clusterUnavailable;
   readonly message: string;
 }
 
