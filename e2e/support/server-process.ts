@@ -19,12 +19,16 @@ export interface ServerOptions {
   /** 0 (the default) lets the OS pick; pass the old port to restart a server where it was. */
   readonly port?: number;
   readonly env?: Readonly<Record<string, string>>;
+  /** Prefix of the lines the server's output is echoed with; tells apart several servers of one spec. */
+  readonly label?: string;
 }
 
 export interface RunningServer {
   readonly baseUrl: string;
   readonly port: number;
   readonly pid: number;
+  /** Everything the server wrote so far (pino JSON lines and stderr chunks), for a failure's report. */
+  readonly output: readonly string[];
   /** SIGTERM, then SIGKILL if it has not exited after `SERVER_STOP_TIMEOUT_MS`. */
   stop(): Promise<void>;
 }
@@ -51,10 +55,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const label = options.label ?? 'server';
   const output: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     output.push(chunk);
-    process.stderr.write(`[server] ${chunk}`);
+    process.stderr.write(`[${label}] ${chunk}`);
   });
 
   const baseUrl = await new Promise<string>((resolveUrl, reject) => {
@@ -65,7 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.on('line', (line) => {
       output.push(line);
-      forwardProblems(line);
+      forwardProblems(line, label);
       const match = LISTENING.exec(line);
       if (!match?.[1]) return;
       clearTimeout(timer);
@@ -81,7 +86,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const pid = child.pid;
   if (pid === undefined) throw new Error('The e2e server has no pid');
-  return { baseUrl, port: Number(new URL(baseUrl).port), pid, stop: () => stopChild(child) };
+  return { baseUrl, port: Number(new URL(baseUrl).port), pid, output, stop: () => stopChild(child) };
 }
 
 /** Sends SIGTERM to a process by pid and waits for it to go, with SIGKILL as the fallback. */
@@ -115,11 +120,11 @@ function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
 }
 
 /** Keeps the test output quiet, except for the server's warnings and errors (pino level >= 40). */
-function forwardProblems(line: string): void {
+function forwardProblems(line: string, label: string): void {
   try {
     const entry = JSON.parse(line) as { level?: number };
-    if ((entry.level ?? 0) >= 40) process.stderr.write(`[server] ${line}\n`);
+    if ((entry.level ?? 0) >= 40) process.stderr.write(`[${label}] ${line}\n`);
   } catch {
-    process.stderr.write(`[server] ${line}\n`);
+    process.stderr.write(`[${label}] ${line}\n`);
   }
 }

@@ -7,8 +7,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 
 /** How long a fresh redis-server may take to answer PING. */
 export const REDIS_START_TIMEOUT_MS = 10_000;
@@ -29,7 +29,8 @@ export interface RunningService {
 /** Starts a redis-server; resolves once it answers PING. */
 export async function start(): Promise<RunningService> {
   const binary = findOnPath('redis-server');
-  if (!binary) throw new Error('redis-server not found on PATH: install the redis-server package (apt-get install redis-server)');
+  if (!binary)
+    throw new Error('redis-server not found on PATH: install the redis-server package (apt-get install redis-server)');
   const dir = mkdtempSync(join(tmpdir(), 'starcatch-redis-'));
   const port = await freePort();
   // Its own process group (`detached`), so a Ctrl-C meant for the launcher does not stop Redis
@@ -61,7 +62,9 @@ export async function start(): Promise<RunningService> {
     const exited = child.exitCode !== null || child.signalCode !== null;
     if (exited || Date.now() > deadline) {
       await stop();
-      const reason = exited ? 'exited' : `did not answer PING within REDIS_START_TIMEOUT_MS (${REDIS_START_TIMEOUT_MS} ms)`;
+      const reason = exited
+        ? 'exited'
+        : `did not answer PING within REDIS_START_TIMEOUT_MS (${REDIS_START_TIMEOUT_MS} ms)`;
       throw new Error(`redis-server on port ${port} ${reason}:\n${output.trim()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));

@@ -9,8 +9,11 @@ import {
   DEFAULT_MAX_CATCH_UP_TICKS,
   type SimulationSettings,
 } from './game/simulation-settings.ts';
+import { type AddressLimitSettings, DEFAULT_ADDRESS_LIMITS } from './limits/address-limits.ts';
 import type { RateLimitOptions } from './limits/keyed-rate-limit.ts';
+import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './limits/room-limits.ts';
 import type { IceServer } from './rtc/rtc-peer.ts';
+import { DEFAULT_PEER_LIMITS, type PeerLimits } from './rtc/signaling-session.ts';
 
 const IceServerSchema = z.object({
   urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
@@ -34,9 +37,11 @@ const IceServers = z
 const Port = z.coerce.number().int().min(1).max(65_535);
 const PerMinute = z.coerce.number().positive();
 const Burst = z.coerce.number().int().positive();
+const Count = z.coerce.number().int().positive();
 
 /** The worker's index (0-based), set by the primary in each worker's environment when WORKERS > 1. */
 export const WORKER_INDEX_VARIABLE = 'STARCATCH_WORKER_INDEX';
+export const WORKER_LIFE_VARIABLE = 'STARCATCH_WORKER_LIFE';
 /** With WORKERS > 1 each worker gets its own slice of RTC_PORT_MIN..RTC_PORT_MAX, at least this big (two per peer). */
 export const MIN_RTC_PORTS_PER_WORKER = 8;
 
@@ -74,6 +79,36 @@ const Environment = z.object({
    * process's open-files limit less 512 descriptors of headroom, where that limit can be read.
    */
   MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
+  /**
+   * Comma-separated IPs or CIDRs of the reverse proxies in front of the server: only a request from
+   * one of them has its client address read from `X-Forwarded-For`. Unset: the header is ignored
+   * and every limit per address counts the TCP peer's address.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((text) =>
+      (text ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]))),
+  /** Per client address: guest sign-ins per minute (each makes a new identity with fresh budgets). */
+  SIGN_INS_PER_ADDRESS_PER_MINUTE: Count.default(DEFAULT_ADDRESS_LIMITS.signInsPerMinute),
+  /** Per client address: socket upgrades per minute; more are refused with HTTP 429. */
+  SOCKET_CONNECTS_PER_ADDRESS_PER_MINUTE: Count.default(DEFAULT_ADDRESS_LIMITS.socketConnectsPerMinute),
+  /** Per client address: sockets open at once; more are refused with HTTP 429. */
+  MAX_SOCKETS_PER_ADDRESS: Count.default(DEFAULT_ADDRESS_LIMITS.maxSockets),
+  /** Rooms created per minute (`room:create`, and quick play when it opens one): per user, and per address. */
+  ROOM_CREATES_PER_USER_PER_MINUTE: Count.default(DEFAULT_ROOM_LIMITS.createsPerUserPerMinute),
+  ROOM_CREATES_PER_ADDRESS_PER_MINUTE: Count.default(DEFAULT_ADDRESS_LIMITS.roomCreatesPerMinute),
+  /** Per socket: `room:<id>` joins per minute, refused ones included. */
+  ROOM_JOINS_PER_SOCKET_PER_MINUTE: Count.default(DEFAULT_ROOM_LIMITS.joinsPerSocketPerMinute),
+  /** Per socket: rooms joined at once. 2, not 1, so that switching rooms (leave, then join) never trips it. */
+  SOCKET_MAX_ROOMS: Count.default(DEFAULT_ROOM_LIMITS.maxRoomsPerSocket),
+  /** Rooms this process holds open at once; creating one more is refused with `too_many_rooms`. */
+  MAX_OPEN_ROOMS: Count.default(DEFAULT_ROOM_LIMITS.maxOpenRooms),
   /** The built client to serve; unset serves nothing (use the Vite dev server). */
   CLIENT_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -140,6 +175,12 @@ const Environment = z.object({
   RTC_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().positive().default(2_500),
   /** A peer silent (no input, no pong) for this long is closed; the client falls back to the WebSocket. */
   RTC_PEER_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** WebRTC peers per user (one per tab); an offer beyond it closes the user's oldest peer. */
+  RTC_MAX_PEERS_PER_USER: Count.default(DEFAULT_PEER_LIMITS.maxPerUser),
+  /** WebRTC peers of this process in total; an offer beyond it is refused with `webrtc_unavailable`. */
+  RTC_MAX_PEERS: Count.default(DEFAULT_PEER_LIMITS.maxTotal),
+  /** A peer whose two DataChannels are not both open this long after its offer is closed (`peer_timeout`). */
+  RTC_OPEN_TIMEOUT_MS: Count.default(DEFAULT_PEER_LIMITS.openTimeoutMs),
   /** Bearer token for the operator routes under /api/v1/admin; unset: those routes do not exist. */
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
   /** Redis for a cluster of server processes (PubSub, Presence, room leases); unset: one standalone process. */
@@ -161,6 +202,8 @@ const Environment = z.object({
   ROOM_LEASE_MS: z.coerce.number().int().min(1_000).max(60_000).default(DEFAULT_ROOM_LEASE_MS),
   /** Set by the primary (WORKERS > 1) in each worker it forks: picks the worker's node name and RTC port slice. */
   STARCATCH_WORKER_INDEX: z.coerce.number().int().min(0).optional(),
+  /** Set by the primary: how many times this worker slot was restarted (0 the first time). */
+  STARCATCH_WORKER_LIFE: z.coerce.number().int().min(0).default(0),
 });
 
 /** Rules across variables. */
@@ -234,6 +277,10 @@ export interface Config {
   readonly socketMaxFrameBytes: number;
   readonly socketMaxChannels: number;
   readonly maxConnections: number | undefined;
+  /** Proxies whose `X-Forwarded-For` is believed (Fastify's `trustProxy`); false: none. */
+  readonly trustedProxies: readonly string[] | false;
+  readonly addressLimits: AddressLimitSettings;
+  readonly roomLimits: RoomLimits;
   readonly clientDist: string | undefined;
   readonly logLevel: string;
   readonly iceServers: readonly IceServer[];
@@ -247,6 +294,7 @@ export interface Config {
   readonly snapshotMaxBufferedBytes: number;
   readonly gameNoticeIntervalMs: number;
   readonly rtcHeartbeat: { readonly intervalMs: number; readonly timeoutMs: number };
+  readonly rtcPeerLimits: PeerLimits;
   readonly adminToken: string | undefined;
   /** Set when this process is one node of a cluster. */
   readonly cluster: ClusterConfig | undefined;
@@ -293,6 +341,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketMaxFrameBytes: e.SOCKET_MAX_FRAME_BYTES,
     socketMaxChannels: e.SOCKET_MAX_CHANNELS,
     maxConnections: e.MAX_CONNECTIONS,
+    trustedProxies: e.TRUSTED_PROXIES.length > 0 ? e.TRUSTED_PROXIES : false,
+    addressLimits: {
+      signInsPerMinute: e.SIGN_INS_PER_ADDRESS_PER_MINUTE,
+      socketConnectsPerMinute: e.SOCKET_CONNECTS_PER_ADDRESS_PER_MINUTE,
+      maxSockets: e.MAX_SOCKETS_PER_ADDRESS,
+      roomCreatesPerMinute: e.ROOM_CREATES_PER_ADDRESS_PER_MINUTE,
+    },
+    roomLimits: {
+      createsPerUserPerMinute: e.ROOM_CREATES_PER_USER_PER_MINUTE,
+      joinsPerSocketPerMinute: e.ROOM_JOINS_PER_SOCKET_PER_MINUTE,
+      maxRoomsPerSocket: e.SOCKET_MAX_ROOMS,
+      maxOpenRooms: e.MAX_OPEN_ROOMS,
+    },
     clientDist: e.CLIENT_DIST,
     logLevel: e.LOG_LEVEL,
     iceServers: e.ICE_SERVERS,
@@ -328,13 +389,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     snapshotMaxBufferedBytes: e.SNAPSHOT_MAX_BUFFERED_BYTES,
     gameNoticeIntervalMs: e.GAME_NOTICE_INTERVAL_MS,
     rtcHeartbeat: { intervalMs: e.RTC_HEARTBEAT_INTERVAL_MS, timeoutMs: e.RTC_PEER_TIMEOUT_MS },
+    rtcPeerLimits: {
+      maxPerUser: e.RTC_MAX_PEERS_PER_USER,
+      maxTotal: e.RTC_MAX_PEERS,
+      openTimeoutMs: e.RTC_OPEN_TIMEOUT_MS,
+    },
     adminToken: e.ADMIN_TOKEN,
     cluster:
       e.REDIS_URL === undefined
         ? undefined
         : {
             redisUrl: e.REDIS_URL,
-            nodeName: worker === undefined ? nodeName : workerNodeName(nodeName, worker),
+            nodeName: worker === undefined ? nodeName : workerNodeName(nodeName, worker, e.STARCATCH_WORKER_LIFE),
             roomLeaseMs: e.ROOM_LEASE_MS,
           },
     workers: e.WORKERS,
@@ -347,8 +413,9 @@ function defaultNodeName(pid: number): string {
 }
 
 /** A worker's node name: its primary's (NODE_NAME, or `host:<primary pid>`) and `-w<index>`. */
-export function workerNodeName(primaryNodeName: string, index: number): string {
-  return `${primaryNodeName}-w${index}`;
+export function workerNodeName(primaryNodeName: string, index: number, life = 0): string {
+  // A restarted worker is a new node: its old name's presences and leases belong to the dead one.
+  return life === 0 ? `${primaryNodeName}-w${index}` : `${primaryNodeName}-w${index}.${life}`;
 }
 
 /**

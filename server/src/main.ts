@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { runPrimary } from './workers.ts';
+import { bindUdpExclusively, runPrimary } from './workers.ts';
 
 /**
  * Starts the server; SIGTERM / SIGINT drain the sockets (close 1012) and stop cleanly. With
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     runPrimary(config);
     return;
   }
+  if (cluster.isWorker) bindUdpExclusively();
   const { http } = await buildApp(config);
   await http.listen({ port: config.port, host: config.host });
 

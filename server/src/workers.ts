@@ -6,8 +6,9 @@
  * that dies, and on SIGTERM / SIGINT passes the signal on and exits once every worker has drained.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { Socket } from 'node:dgram';
 import { hostname } from 'node:os';
-import { type Config, WORKER_INDEX_VARIABLE, workerNodeName } from './config.ts';
+import { type Config, WORKER_INDEX_VARIABLE, WORKER_LIFE_VARIABLE, workerNodeName, workerPortRange } from './config.ts';
 
 /** A worker that died is restarted after this long, doubling with every death in a row... */
 export const RESTART_BACKOFF_INITIAL_MS = 1_000;
@@ -22,7 +23,10 @@ const EX_CONFIG = 78;
 
 interface Slot {
   readonly index: number;
-  readonly node: string;
+  /** The primary's node name; each life of the slot is named from it. */
+  readonly base: string;
+  /** How many workers this slot has started: a restarted worker gets a new node name. */
+  lives: number;
   worker: Worker | undefined;
   startedAt: number;
   backoffMs: number;
@@ -36,7 +40,8 @@ export function runPrimary(config: Config): void {
   const base = config.cluster?.nodeName ?? `${hostname()}:${process.pid}`;
   const slots: Slot[] = Array.from({ length: config.workers }, (_, index) => ({
     index,
-    node: workerNodeName(base, index),
+    base,
+    lives: 0,
     worker: undefined,
     startedAt: 0,
     backoffMs: RESTART_BACKOFF_INITIAL_MS,
@@ -44,23 +49,50 @@ export function runPrimary(config: Config): void {
   }));
   let stopping: NodeJS.Signals | undefined;
   let exitCode = 0;
+  // The first worker starts alone and the rest once it listens (or dies): on a fresh database it
+  // runs the migrations, which concurrent first starts would race.
+  let waiting = slots.slice(1);
+  const startTheRest = (): void => {
+    const rest = waiting;
+    waiting = [];
+    if (!stopping) for (const slot of rest) start(slot);
+  };
 
   const start = (slot: Slot): void => {
     slot.restartTimer = undefined;
-    const worker = cluster.fork({ [WORKER_INDEX_VARIABLE]: String(slot.index) });
+    const life = slot.lives++;
+    const worker = cluster.fork({ [WORKER_INDEX_VARIABLE]: String(slot.index), [WORKER_LIFE_VARIABLE]: String(life) });
     slot.worker = worker;
     slot.startedAt = Date.now();
-    const fields = { worker: slot.index, pid: worker.process.pid, node: slot.node };
-    log(30, fields, 'worker started');
-    worker.on('listening', (address) => log(30, { ...fields, port: address.port }, 'worker listening'));
-    worker.on('exit', (code: number | null, signal: NodeJS.Signals | null) => exited(slot, worker, code, signal));
+    const fields = {
+      worker: slot.index,
+      workerPid: worker.process.pid,
+      node: workerNodeName(slot.base, slot.index, life),
+    };
+    const range = config.rtcPortRange && workerPortRange(config.rtcPortRange, config.workers, slot.index);
+    log(30, { ...fields, ...(range && { rtcPorts: `${range[0]}-${range[1]}` }) }, 'worker started');
+    worker.on('listening', (address) => {
+      log(30, { ...fields, port: address.port }, 'worker listening');
+      startTheRest();
+    });
+    worker.on('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+      exited(slot, worker, code, signal);
+      startTheRest();
+    });
   };
 
   const exited = (slot: Slot, worker: Worker, code: number | null, signal: NodeJS.Signals | null): void => {
     if (slot.worker !== worker) return;
     slot.worker = undefined;
     const ranMs = Date.now() - slot.startedAt;
-    const fields = { worker: slot.index, pid: worker.process.pid, node: slot.node, code, signal, ranMs };
+    const fields = {
+      worker: slot.index,
+      workerPid: worker.process.pid,
+      node: workerNodeName(slot.base, slot.index, slot.lives - 1),
+      code,
+      signal,
+      ranMs,
+    };
     if (stopping) {
       log(30, fields, 'worker exited');
       if (code !== 0 && signal !== stopping) exitCode = 1;
@@ -93,7 +125,7 @@ export function runPrimary(config: Config): void {
     setTimeout(() => {
       for (const slot of slots) {
         if (!slot.worker) continue;
-        log(40, { worker: slot.index, pid: slot.worker.process.pid }, 'worker did not stop in time; killing it');
+        log(40, { worker: slot.index, workerPid: slot.worker.process.pid }, 'worker did not stop in time; killing it');
         slot.worker.process.kill('SIGKILL');
       }
     }, SHUTDOWN_TIMEOUT_MS).unref();
@@ -110,7 +142,7 @@ export function runPrimary(config: Config): void {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   log(30, { workers: slots.length, port: config.port }, 'primary started');
-  for (const slot of slots) start(slot);
+  if (slots[0]) start(slots[0]);
 }
 
 const LEVELS: Record<string, number> = {
@@ -131,7 +163,36 @@ function primaryLogger(levelName: string): Log {
   const host = hostname();
   return (level, fields, message) => {
     if (level < threshold) return;
-    const entry = { level, time: Date.now(), pid: process.pid, hostname: host, role: 'primary', ...fields, msg: message };
+    const entry = {
+      level,
+      time: Date.now(),
+      pid: process.pid,
+      hostname: host,
+      role: 'primary',
+      ...fields,
+      msg: message,
+    };
     process.stdout.write(`${JSON.stringify(entry)}\n`);
   };
+}
+
+/**
+ * In a worker, makes every UDP bind `exclusive`. node:cluster otherwise binds a worker's UDP socket
+ * in the primary and shares it with every worker that binds the same address and port, port 0
+ * included (each worker's first port-0 socket is then one and the same), so the workers' WebRTC
+ * peers would read each other's datagrams. Exclusive, each worker binds its own sockets, as a
+ * single process does. Only TCP listening sockets (the HTTP port) are meant to be shared.
+ */
+export function bindUdpExclusively(): void {
+  const bind = Socket.prototype.bind as (this: Socket, ...args: unknown[]) => Socket;
+  const exclusiveBind = function (this: Socket, ...args: unknown[]): Socket {
+    const [first, ...rest] = args;
+    if (first !== null && typeof first === 'object') return bind.call(this, { ...first, exclusive: true }, ...rest);
+    // bind(), bind(callback), bind(port, callback?), bind(port, address, callback?)
+    const callback = args.find((arg) => typeof arg === 'function');
+    const port = typeof first === 'number' ? first : 0;
+    const address = typeof args[1] === 'string' ? args[1] : undefined;
+    return bind.call(this, { port, address, exclusive: true }, ...(callback ? [callback] : []));
+  };
+  Socket.prototype.bind = exclusiveBind as typeof Socket.prototype.bind;
 }

@@ -57,6 +57,8 @@ export class ClusterRooms implements RoomAccess, SeatPlacement {
   readonly #remote = new Map<string, RemoteSeat>();
   readonly #timers: NodeJS.Timeout[] = [];
   #adopting = false;
+  /** Shutting down: no more adoption or relocation, whatever the other nodes do. */
+  #disposed = false;
   /** No adoption before this time: after a Redis outage the hosts re-claim their own rooms first. */
   #adoptAfter = 0;
 
@@ -93,6 +95,7 @@ export class ClusterRooms implements RoomAccess, SeatPlacement {
   }
 
   dispose(): void {
+    this.#disposed = true;
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers.length = 0;
   }
@@ -208,7 +211,7 @@ export class ClusterRooms implements RoomAccess, SeatPlacement {
 
   /** Claims every stored open room that no node holds, and starts hosting the ones it wins. */
   async adoptOrphans(): Promise<void> {
-    if (this.#adopting || Date.now() < this.#adoptAfter) return;
+    if (this.#adopting || this.#disposed || Date.now() < this.#adoptAfter) return;
     this.#adopting = true;
     try {
       const stored = await this.#options.storage.openRooms();
@@ -278,7 +281,8 @@ export class ClusterRooms implements RoomAccess, SeatPlacement {
     if (host.rooms.get(roomId)) return 'hosted';
     const stored = known ?? (await storage.openRooms()).find((room) => room.id === roomId);
     if (!stored) return 'gone';
-    if (!(await leases.claim(roomId))) return 'taken';
+    // A lease under this node's own name is a previous life's (a restarted worker): take it back.
+    if (!(await leases.claim(roomId)) && !(await leases.renew(roomId))) return 'taken';
     if (!host.rooms.get(roomId)) {
       host.rooms.open(stored);
       logger.info({ roomId }, 'room adopted: this node hosts it now');
@@ -318,7 +322,9 @@ export class ClusterRooms implements RoomAccess, SeatPlacement {
   }
 
   #nodeDown(node: string): void {
-    this.#options.logger.warn({ node }, 'cluster node down: moving its rooms and dropping its tabs');
+    if (this.#disposed) return;
+    // A node that stopped cleanly and one that died look the same from here: both left the cluster.
+    this.#options.logger.info({ node }, 'cluster node gone: moving its rooms and dropping its tabs');
     this.#options.hosted.nodeDown(node);
     for (const seat of this.#seats) if (seat.host === node) void seat.relocate(false);
     void this.adoptOrphans();

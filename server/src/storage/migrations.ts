@@ -68,8 +68,19 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** Applies every migration not yet recorded, each in its own transaction with its record. */
-export async function migrate(db: SqlDatabase): Promise<number[]> {
+/** The advisory lock nodes of a cluster take to migrate one at a time ("SCMG" in ASCII). */
+const MIGRATION_LOCK_ID = 0x53434d47;
+
+/**
+ * Applies every migration not yet recorded, each in its own transaction with its record. Nodes of
+ * a cluster starting together take turns: without the lock two of them would both run
+ * `CREATE TABLE` on a fresh database and one would fail.
+ */
+export function migrate(db: SqlDatabase): Promise<number[]> {
+  return db.exclusively(MIGRATION_LOCK_ID, () => applyPending(db));
+}
+
+async function applyPending(db: SqlDatabase): Promise<number[]> {
   await db.query(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
   );

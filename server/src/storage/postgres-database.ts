@@ -109,6 +109,29 @@ export class PostgresDatabase implements SqlDatabase {
     }
   }
 
+  async exclusively<T>(lockId: number, task: () => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (error) {
+      throw this.#classify(error);
+    }
+    const onError = (): void => {};
+    client.on('error', onError);
+    try {
+      // Session-level: held by this connection until unlocked; the task's own queries use others.
+      await client.query('SELECT pg_advisory_lock($1)', [lockId]);
+      try {
+        return await task();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [lockId]);
+      }
+    } finally {
+      client.off('error', onError);
+      client.release();
+    }
+  }
+
   async close(): Promise<void> {
     await this.#pool.end();
   }

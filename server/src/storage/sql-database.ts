@@ -10,5 +10,10 @@ export interface SqlDatabase {
   query(sql: string, params?: readonly unknown[]): Promise<Row[]>;
   /** Runs the statements atomically, in order. */
   transaction(statements: readonly { sql: string; params?: readonly unknown[] }[]): Promise<void>;
+  /**
+   * Runs `task` while holding a lock that every process sharing the database respects (a
+   * PostgreSQL advisory lock; a no-op for the embedded SQLite, which one process owns).
+   */
+  exclusively<T>(lockId: number, task: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -54,6 +54,11 @@ export class SqliteDatabase implements SqlDatabase {
     }
   }
 
+  /** One process owns the file: there is nobody to exclude. */
+  exclusively<T>(_lockId: number, task: () => Promise<T>): Promise<T> {
+    return task();
+  }
+
   async close(): Promise<void> {
     this.#db.close();
   }
