@@ -139,7 +139,16 @@ export function createApp(env: AppEnvironment): App {
     },
 
     async quickPlay() {
-      const room = await connected().quickPlay();
+      let room: RoomSummary;
+      try {
+        room = await connected().quickPlay();
+      } catch (error) {
+        // The lobby has no form for quick play: a refusal (too many rooms, too fast) shows as the notice.
+        if (error instanceof ChannelRequestError && stores.room.getState().roomId === null) {
+          stores.room.setState({ refusal: error.toChannelError() });
+        }
+        throw error;
+      }
       return enter(room.id);
     },
 

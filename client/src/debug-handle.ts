@@ -26,9 +26,10 @@ export function wantsDebugHandle(mode: string, search: string): boolean {
  *   (`performance.timeOrigin + performance.now()`) the message first reached this tab. `pending`
  *   holds the messages sent from this tab without an `ok` yet: `{localId, scope: 'lobby' | 'room',
  *   body, status: 'sending' | 'failed', error, maybeDelivered, afterId, sentAt}`.
- * - `net`: `{status: 'idle' | 'connecting' | 'open' | 'reconnecting', transport: 'webrtc' |
- *   'websocket' | null, rtt, rttByTransport: {webrtc?, websocket?}, dataChannels: {events, state},
- *   rtcOpenMs}`; `rtt` is the latest input → ack round trip in ms (`rttByTransport` the latest per
+ * - `net`: `{status: 'idle' | 'connecting' | 'open' | 'reconnecting', socketRefusal: 'rate_limited'
+ *   | 'too_many_connections' | null, transport: 'webrtc' | 'websocket' | null, rtt, rttByTransport:
+ *   {webrtc?, websocket?}, dataChannels: {events, state}, rtcOpenMs}`; `socketRefusal` says why the
+ *   server refuses sockets from this address while the socket does not open; `rtt` is the latest input → ack round trip in ms (`rttByTransport` the latest per
  *   path), `rtcOpenMs` the offer → both DataChannels open time of the current peer. WebRTC is
  *   negotiated from sign-in, so `dataChannels` is live in the lobby too; `transport` is null
  *   outside a room.

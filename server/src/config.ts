@@ -1,4 +1,4 @@
-import { availableParallelism, hostname } from 'node:os';
+import { availableParallelism, hostname, networkInterfaces } from 'node:os';
 import { INTERMISSION_SECONDS, ROUND_SECONDS } from '@starcatch/shared';
 import { z } from 'zod';
 import type { RoomPushLimits } from './channels/room-channel.ts';
@@ -12,6 +12,10 @@ import {
 import { type AddressLimitSettings, DEFAULT_ADDRESS_LIMITS } from './limits/address-limits.ts';
 import type { RateLimitOptions } from './limits/keyed-rate-limit.ts';
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './limits/room-limits.ts';
+import { DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_MAX_SEND_BACKLOG_BYTES } from './phoenix/socket-connection.ts';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './process-lifecycle.ts';
+import type { ClientIceSettings } from './rtc/client-ice-servers.ts';
+import { type NetworkInterfaces, selectHostAddresses } from './rtc/host-addresses.ts';
 import type { IceServer } from './rtc/rtc-peer.ts';
 import { DEFAULT_PEER_LIMITS, type PeerLimits } from './rtc/signaling-session.ts';
 
@@ -75,6 +79,16 @@ const Environment = z.object({
     .default(128 * 1024),
   SOCKET_MAX_CHANNELS: z.coerce.number().int().positive().default(100),
   /**
+   * A socket with more than this many bytes waiting unsent (its client stopped reading) is closed
+   * with 1013: 4 MiB, far above a healthy tab's backlog (its snapshots stop at 4 KiB).
+   */
+  SOCKET_MAX_BACKLOG_BYTES: Count.default(DEFAULT_MAX_SEND_BACKLOG_BYTES),
+  /**
+   * Messages a socket may hold waiting behind a join, and each joined channel waiting for its
+   * handler (a slow database); more are answered `message queue full`.
+   */
+  SOCKET_MAX_QUEUED_MESSAGES: Count.default(DEFAULT_MAX_QUEUED_MESSAGES),
+  /**
    * Open connections (sockets and HTTP) the server accepts; more are refused at once. Unset: the
    * process's open-files limit less 512 descriptors of headroom, where that limit can be read.
    */
@@ -118,14 +132,42 @@ const Environment = z.object({
   RTC_PORT_MIN: Port.optional(),
   RTC_PORT_MAX: Port.optional(),
   /**
-   * Comma-separated IPv4 addresses offered as host candidates besides the machine's non-loopback
-   * interfaces: loopback for local play and tests, or the public address behind NAT.
+   * STUN/TURN servers for browsers, sent to each in its `user:<id>` join reply. Every player can
+   * read them, so they carry no credentials: TURN credentials come from TURN_SECRET.
+   */
+  CLIENT_ICE_SERVERS: IceServers.default([]),
+  /**
+   * coturn's shared secret (`use-auth-secret`, `static-auth-secret`): each browser gets TURN
+   * credentials of its own for TURN_URLS, valid TURN_TTL_SECONDS (rtc/client-ice-servers.ts).
+   */
+  TURN_SECRET: z.string().min(1).optional(),
+  /** Comma-separated `turn:` / `turns:` URLs of that TURN server (required with TURN_SECRET). */
+  TURN_URLS: z
+    .string()
+    .optional()
+    .transform((text) =>
+      (text ?? '')
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^turns?:[^\s]+$/, 'must be a turn: or turns: URL'))),
+  /** How long a browser's TURN credentials stay valid: a day (a new join of `user:<id>` brings new ones). */
+  TURN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(24 * 3600),
+  /**
+   * Comma-separated IPv4 addresses the server's WebRTC peers announce, exactly (e.g. the public
+   * address behind NAT, and the LAN address). Unset or empty: chosen from HOST, 127.0.0.1 alone on
+   * loopback, else 127.0.0.1 and the machine's LAN addresses (rtc/host-addresses.ts).
    */
   RTC_HOST_ADDRESSES: z
     .string()
-    .default('127.0.0.1')
+    .optional()
     .transform((text) =>
-      text
+      (text ?? '')
         .split(',')
         .map((address) => address.trim())
         .filter(Boolean),
@@ -183,6 +225,19 @@ const Environment = z.object({
   RTC_OPEN_TIMEOUT_MS: Count.default(DEFAULT_PEER_LIMITS.openTimeoutMs),
   /** Bearer token for the operator routes under /api/v1/admin; unset: those routes do not exist. */
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
+  /**
+   * A second listener for /metrics and the operator routes, off the game port (which then answers
+   * 404 for them) and outside MAX_CONNECTIONS. Unset: both are served on PORT. With WORKERS > 1,
+   * worker i listens on ADMIN_PORT + i (0: any free port each).
+   */
+  ADMIN_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Where the admin listener binds: loopback by default, so it is not exposed with the game port. */
+  ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * How long a shutdown (SIGTERM / SIGINT) may take to drain sockets and flush storage; past it the
+   * process exits with code 1. A second signal exits at once.
+   */
+  SHUTDOWN_TIMEOUT_MS: Count.default(DEFAULT_SHUTDOWN_TIMEOUT_MS),
   /** Redis for a cluster of server processes (PubSub, Presence, room leases); unset: one standalone process. */
   REDIS_URL: z
     .string()
@@ -253,6 +308,22 @@ const CheckedEnvironment = Environment.superRefine((e, context) => {
       });
     }
   }
+  if ((e.TURN_SECRET === undefined) !== (e.TURN_URLS.length === 0)) {
+    context.addIssue({
+      code: 'custom',
+      path: [e.TURN_SECRET === undefined ? 'TURN_SECRET' : 'TURN_URLS'],
+      message: 'set both TURN_SECRET and TURN_URLS, or neither (TURN URLs without credentials go in CLIENT_ICE_SERVERS)',
+    });
+  }
+  e.CLIENT_ICE_SERVERS.forEach((server, index) => {
+    if (server.username !== undefined || server.credential !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['CLIENT_ICE_SERVERS', index],
+        message: 'is sent to every browser: put no username or credential in it (use TURN_SECRET for TURN)',
+      });
+    }
+  });
   const worker = e.STARCATCH_WORKER_INDEX;
   if (worker !== undefined && worker >= e.WORKERS) {
     context.addIssue({
@@ -276,6 +347,8 @@ export interface Config {
   readonly socketIdleTimeoutMs: number;
   readonly socketMaxFrameBytes: number;
   readonly socketMaxChannels: number;
+  readonly socketMaxBacklogBytes: number;
+  readonly socketMaxQueuedMessages: number;
   readonly maxConnections: number | undefined;
   /** Proxies whose `X-Forwarded-For` is believed (Fastify's `trustProxy`); false: none. */
   readonly trustedProxies: readonly string[] | false;
@@ -285,7 +358,10 @@ export interface Config {
   readonly logLevel: string;
   readonly iceServers: readonly IceServer[];
   readonly rtcPortRange: readonly [number, number] | undefined;
+  /** The addresses the server's WebRTC peers gather on and announce (RTC_HOST_ADDRESSES, else chosen from HOST). */
   readonly rtcHostAddresses: readonly string[];
+  /** What browsers get in their `user:<id>` join reply to reach the server over WebRTC. */
+  readonly clientIce: ClientIceSettings;
   readonly rtcSignalingLimit: RateLimitOptions;
   readonly rtcIceLimit: RateLimitOptions;
   readonly rtcDataLimit: RateLimitOptions;
@@ -296,6 +372,10 @@ export interface Config {
   readonly rtcHeartbeat: { readonly intervalMs: number; readonly timeoutMs: number };
   readonly rtcPeerLimits: PeerLimits;
   readonly adminToken: string | undefined;
+  /** Set: /metrics and the operator routes are served there only (`App.admin`), not on `port`. */
+  readonly adminPort: number | undefined;
+  readonly adminHost: string;
+  readonly shutdownTimeoutMs: number;
   /** Set when this process is one node of a cluster. */
   readonly cluster: ClusterConfig | undefined;
   readonly workers: number;
@@ -311,8 +391,14 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Reads the environment; throws `ConfigError` listing every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Reads the environment; throws `ConfigError` listing every bad variable. `interfaces` (the
+ * machine's, by default) pick the WebRTC host addresses when RTC_HOST_ADDRESSES is unset.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  interfaces: NetworkInterfaces = networkInterfaces(),
+): Config {
   const parsed = CheckedEnvironment.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
@@ -340,6 +426,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketIdleTimeoutMs: e.SOCKET_IDLE_TIMEOUT_MS,
     socketMaxFrameBytes: e.SOCKET_MAX_FRAME_BYTES,
     socketMaxChannels: e.SOCKET_MAX_CHANNELS,
+    socketMaxBacklogBytes: e.SOCKET_MAX_BACKLOG_BYTES,
+    socketMaxQueuedMessages: e.SOCKET_MAX_QUEUED_MESSAGES,
     maxConnections: e.MAX_CONNECTIONS,
     trustedProxies: e.TRUSTED_PROXIES.length > 0 ? e.TRUSTED_PROXIES : false,
     addressLimits: {
@@ -359,7 +447,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     iceServers: e.ICE_SERVERS,
     rtcPortRange:
       rtcPortRange && worker !== undefined ? workerPortRange(rtcPortRange, e.WORKERS, worker) : rtcPortRange,
-    rtcHostAddresses: e.RTC_HOST_ADDRESSES,
+    rtcHostAddresses: selectHostAddresses(e.HOST, e.RTC_HOST_ADDRESSES, interfaces),
+    clientIce: {
+      servers: e.CLIENT_ICE_SERVERS,
+      turn:
+        e.TURN_SECRET === undefined
+          ? undefined
+          : { secret: e.TURN_SECRET, urls: e.TURN_URLS, ttlSeconds: e.TURN_TTL_SECONDS },
+    },
     rtcSignalingLimit: {
       burst: e.RTC_SIGNALING_BURST,
       perMinute: e.RTC_SIGNALING_PER_MINUTE,
@@ -395,6 +490,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       openTimeoutMs: e.RTC_OPEN_TIMEOUT_MS,
     },
     adminToken: e.ADMIN_TOKEN,
+    adminPort: e.ADMIN_PORT,
+    adminHost: e.ADMIN_HOST,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     cluster:
       e.REDIS_URL === undefined
         ? undefined

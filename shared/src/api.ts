@@ -17,6 +17,23 @@ export interface SessionResponse {
   readonly user: User;
 }
 
+/** Why the server refuses sockets from an address for now (the error codes of its HTTP 429). */
+export type SocketRefusalReason = 'rate_limited' | 'too_many_connections';
+
+/**
+ * `GET /api/v1/session` (Bearer token) → 200. `socket_refused` is there when the server would refuse
+ * a socket from this address right now (HTTP 429 before the upgrade, which a browser cannot read):
+ * `rate_limited` (too many connects in the last minute) or `too_many_connections` (too many open).
+ */
+export interface SessionStatusResponse {
+  readonly user: User;
+  readonly socket_refused?: {
+    readonly reason: SocketRefusalReason;
+    readonly message: string;
+    readonly retry_after_seconds: number;
+  };
+}
+
 /**
  * One row of `GET /api/v1/leaderboard`: a player's totals over every finished round, ranked by
  * stars caught (then wins, then fewer rounds played).

@@ -93,3 +93,45 @@ export function parseLinkProbe(raw: unknown): LinkProbeMessage | null {
   if ((type !== LinkProbe.ping && type !== LinkProbe.pong) || !Number.isSafeInteger(id)) return null;
   return { type, id: id as number };
 }
+
+/**
+ * `RTCIceServer` as the server hands it to browsers. TURN entries carry a short-lived `username`
+ * and `credential` of this user's (coturn's shared-secret scheme), never a static password.
+ */
+export interface IceServerPayload {
+  readonly urls: string | readonly string[];
+  readonly username?: string;
+  readonly credential?: string;
+}
+
+/** The `user:<id>` join reply; each join (so each rejoin) brings fresh TURN credentials. */
+export interface UserJoinReply {
+  /** What to pass to `RTCPeerConnection` as `iceServers`; empty: none (loopback and LAN need none). */
+  readonly ice_servers: readonly IceServerPayload[];
+}
+
+/** The ICE servers of a `user:<id>` join reply; whatever is malformed is left out. */
+export function parseIceServers(reply: unknown): IceServerPayload[] {
+  if (typeof reply !== 'object' || reply === null) return [];
+  const list = (reply as { ice_servers?: unknown }).ice_servers;
+  if (!Array.isArray(list)) return [];
+  const servers: IceServerPayload[] = [];
+  for (const entry of list as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { urls, username, credential } = entry as { urls?: unknown; username?: unknown; credential?: unknown };
+    const validUrls =
+      typeof urls === 'string'
+        ? urls.length > 0
+        : Array.isArray(urls) && urls.length > 0 && urls.every((url) => typeof url === 'string' && url.length > 0);
+    if (!validUrls) continue;
+    if ((username !== undefined && typeof username !== 'string') || (credential !== undefined && typeof credential !== 'string')) {
+      continue;
+    }
+    servers.push({
+      urls: typeof urls === 'string' ? urls : [...(urls as string[])],
+      ...(username !== undefined && { username }),
+      ...(credential !== undefined && { credential }),
+    });
+  }
+  return servers;
+}

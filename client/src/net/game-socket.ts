@@ -48,6 +48,9 @@ export class GameSocket {
         this.stop();
         options.onRefused();
       },
+      onThrottled: (reason) => {
+        if (this.#net.getState().socketRefusal !== reason) this.#net.setState({ socketRefusal: reason });
+      },
     });
     this.#socket.onOpen(() => this.#opened());
     // A failed upgrade fires `error` then `close`, so failed attempts are counted on `close`; an
@@ -85,7 +88,7 @@ export class GameSocket {
     this.#stopped = true;
     this.#refusal.stop();
     this.#socket.disconnect();
-    this.#net.setState({ status: 'idle' });
+    this.#net.setState({ status: 'idle', socketRefusal: null });
   }
 
   #opened(): void {

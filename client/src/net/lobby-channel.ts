@@ -10,6 +10,7 @@ import { ChannelRequestError } from './channel-request-error.ts';
 import { ChatFeed } from './chat-feed.ts';
 import type { GameSocket } from './game-socket.ts';
 import { followPresence } from './presence-sync.ts';
+import { refusalText } from './refusal-text.ts';
 import type { NetTiming } from './timing.ts';
 
 /** A join the server refused or never answered. */
@@ -104,12 +105,13 @@ export class LobbyChannel {
       { name: checked.name, max_players: checked.maxPlayers },
       this.#timing.pushTimeoutMs,
       roomReply,
-    );
+    ).catch(inCreateWords);
   }
 
   /** Asks the server for a room to play in: the fullest one with a free slot, or a new one. */
   quickPlay(): Promise<RoomSummary> {
-    return request(this.#channel, LobbyEvent.quickPlay, {}, this.#timing.pushTimeoutMs, roomReply);
+    // Quick play opens a room when none has a free slot, so it meets the same limits as creating one.
+    return request(this.#channel, LobbyEvent.quickPlay, {}, this.#timing.pushTimeoutMs, roomReply).catch(inCreateWords);
   }
 
   leave(): void {
@@ -121,4 +123,10 @@ export class LobbyChannel {
   #roomChanged(room: unknown): void {
     if (isRoomSummary(room)) this.#lobby.setState((state) => ({ rooms: upsertRoom(state.rooms, room) }));
   }
+}
+
+/** Rejects with the player's words for a refused room creation (too fast, too many rooms, database down). */
+function inCreateWords(error: unknown): never {
+  if (!(error instanceof ChannelRequestError)) throw error;
+  throw new ChannelRequestError(error.reason, refusalText('create_room', error.reason, error.message));
 }

@@ -9,6 +9,7 @@ import { ChannelRequestError, NO_REPLY_MESSAGE } from './channel-request-error.t
 import { ChatFeed } from './chat-feed.ts';
 import type { GameSocket } from './game-socket.ts';
 import { followPresence } from './presence-sync.ts';
+import { refusalText } from './refusal-text.ts';
 import type { NetTiming } from './timing.ts';
 import { WebSocketLink } from './websocket-link.ts';
 
@@ -104,7 +105,12 @@ export class RoomChannel {
         })
         .receive('error', (reply: unknown) => {
           if (this.#ended) return;
-          const error = ChannelRequestError.fromReply(reply, 'The room refused to let you in.');
+          const refused = ChannelRequestError.fromReply(reply, 'The room refused to let you in.');
+          // Joining too fast, or already in another room: our words; full, closed, unknown: the server's.
+          const error = new ChannelRequestError(
+            refused.reason,
+            refusalText('join_room', refused.reason, refused.message),
+          );
           // Settled with the server's reason before the channel ends (ending rejects as `closed`).
           reject(error);
           this.#refused(error.toChannelError(), options.onEvicted);

@@ -1,4 +1,13 @@
-import { type ApiError as ApiErrorBody, ApiPath, ErrorCode, type SessionResponse, type User } from '@starcatch/shared';
+import {
+  type ApiError as ApiErrorBody,
+  ApiPath,
+  ErrorCode,
+  type SessionResponse,
+  type SessionStatusResponse,
+  type SocketRefusalReason,
+  type User,
+} from '@starcatch/shared';
+import { refusalText } from './refusal-text.ts';
 
 /** The body of `201 POST /api/v1/session`. */
 export type SessionGrant = SessionResponse;
@@ -46,7 +55,15 @@ export async function requestSession(
     if (body.error.code === ErrorCode.storageUnavailable) {
       throw new ApiRequestError(STORAGE_UNAVAILABLE_SIGN_IN, body.error.code, response.status);
     }
-    throw new ApiRequestError(body.error.message, body.error.code, response.status);
+    throw new ApiRequestError(
+      refusalText('sign_in', body.error.code, body.error.message),
+      body.error.code,
+      response.status,
+    );
+  }
+  if (response.status === 429) {
+    // Too many sign-ins from this address, answered by the server or by a proxy in front of it.
+    throw new ApiRequestError(refusalText('sign_in', ErrorCode.rateLimited, ''), ErrorCode.rateLimited, 429);
   }
   if (response.status === 503) {
     // A proxy's or load balancer's own 503: the server is starting, stopping or overloaded.
@@ -58,9 +75,13 @@ export async function requestSession(
 /**
  * What `GET /api/v1/session` says of a token: `valid`, `refused` (401: invalid or expired), or
  * `unreachable` (no answer, or an answer that is neither, such as a proxy's 502 while the server
- * restarts).
+ * restarts). The token is valid but the server refuses sockets from this address for now:
+ * `rate_limited` (too many connects lately) or `too_many_connections` (too many open).
  */
-export type SessionCheck = 'valid' | 'refused' | 'unreachable';
+export type SessionCheck = 'valid' | 'refused' | 'unreachable' | SocketThrottle;
+
+/** Why sockets from this address are refused for now, while the token itself is fine. */
+export type SocketThrottle = SocketRefusalReason;
 
 /**
  * Asks the server whether it accepts a token. A browser hides why a WebSocket failed to open (the
@@ -77,7 +98,10 @@ export async function checkSession(
       cache: 'no-store',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    if (response.ok) return 'valid';
+    if (response.ok) {
+      const body = (await response.json().catch(() => null)) as Partial<SessionStatusResponse> | null;
+      return body?.socket_refused?.reason ?? 'valid';
+    }
     return response.status === 401 ? 'refused' : 'unreachable';
   } catch {
     return 'unreachable';

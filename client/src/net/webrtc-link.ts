@@ -15,6 +15,7 @@ import {
 } from '@starcatch/shared';
 import type { Channel } from 'phoenix';
 import { type DataChannelStates, Listeners } from './game-link.ts';
+import { refusalText } from './refusal-text.ts';
 import type { NetTiming } from './timing.ts';
 
 export interface WebRtcLinkOptions {
@@ -62,6 +63,8 @@ export class WebRtcLink {
   bytesOut = 0;
   /** Offer → both channels open of the last successful attempt, in ms. */
   lastOpenMs: number | null = null;
+  /** Why this link gave up on WebRTC for good (in the player's words); null while it keeps trying. */
+  gaveUp: string | null = null;
   readonly #options: WebRtcLinkOptions;
   readonly #now: () => number;
   readonly #refs: number[] = [];
@@ -83,6 +86,11 @@ export class WebRtcLink {
         // that report comes before the answer; it must not tear down the attempt that replaced it.
         if (!this.#attempt?.answered) return;
         if (payload.state !== 'failed' && payload.state !== 'closed') return;
+        // Another tab of this user took the last WebRTC slot: offering again would push out theirs.
+        if (payload.reason === ErrorCode.tooManyPeers) {
+          this.#giveUp(refusalText('webrtc', payload.reason, 'Playing over the WebSocket.'));
+          return;
+        }
         // The room is simulated on another server node: offer again at once, the peer is made there.
         if (payload.reason === ErrorCode.peerMoved) this.#tries = 0;
         this.#restart(`server peer ${payload.state}${payload.reason ? ` (${payload.reason})` : ''}`);
@@ -103,9 +111,9 @@ export class WebRtcLink {
     return events && state;
   }
 
-  /** Offers, unless an attempt is under way or waiting for its retry. */
+  /** Offers, unless an attempt is under way or waiting for its retry, or the link gave up. */
   start(): void {
-    if (this.#closed || this.#attempt !== null || this.#retryTimer !== null) return;
+    if (this.#closed || this.gaveUp !== null || this.#attempt !== null || this.#retryTimer !== null) return;
     this.#offer();
   }
 
@@ -282,6 +290,16 @@ export class WebRtcLink {
       channel.onmessage = null;
     }
     attempt.pc.close();
+  }
+
+  /** Stays on the WebSocket for the rest of the session; the server has closed its peer already. */
+  #giveUp(notice: string): void {
+    console.info(`[starcatch] ${notice}`);
+    this.gaveUp = notice;
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.#teardown();
+    this.changes.emit(this.channels);
   }
 
   #restart(reason: string): void {

@@ -1,4 +1,4 @@
-import type { PlayerTransport } from '@starcatch/shared';
+import type { PlayerTransport, SocketRefusalReason } from '@starcatch/shared';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
 /**
@@ -10,6 +10,8 @@ export type SocketStatus = 'idle' | 'connecting' | 'open' | 'reconnecting';
 
 export interface NetState {
   readonly status: SocketStatus;
+  /** While the socket does not open: the server refuses sockets from this address for now, and why. */
+  readonly socketRefusal: SocketRefusalReason | null;
   /** The path game traffic takes; null outside a room. */
   readonly transport: PlayerTransport | null;
   /** The latest input → ack round trip in ms, whichever path carried it; null until measured. */
@@ -23,7 +25,7 @@ export interface NetState {
 
 export type NetStore = StoreApi<NetState>;
 
-export const NO_GAME_NET: Omit<NetState, 'status'> = {
+export const NO_GAME_NET: Omit<NetState, 'status' | 'socketRefusal'> = {
   transport: null,
   rtt: null,
   rttByTransport: {},
@@ -32,5 +34,5 @@ export const NO_GAME_NET: Omit<NetState, 'status'> = {
 };
 
 export function createNetStore(): NetStore {
-  return createStore<NetState>()(() => ({ status: 'idle', ...NO_GAME_NET }));
+  return createStore<NetState>()(() => ({ status: 'idle', socketRefusal: null, ...NO_GAME_NET }));
 }

@@ -18,8 +18,8 @@ export interface RoomState {
   readonly slot: number | null;
   readonly members: readonly RoomMember[];
   /**
-   * Why the player is not in the room they asked for: a refused join, or a rejoin the server turned
-   * down after a reconnect. Cleared by the next join.
+   * Why the player is not in the room they asked for: a refused join or quick play, or a rejoin the
+   * server turned down after a reconnect. Cleared by the next join.
    */
   readonly refusal: ChannelError | null;
 }

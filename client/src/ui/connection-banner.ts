@@ -1,3 +1,4 @@
+import { refusalText } from '../net/refusal-text.ts';
 import type { NetState, NetStore } from '../state/net-store.ts';
 import { h } from './dom.ts';
 import type { Screen } from './screen.ts';
@@ -16,15 +17,19 @@ export function createConnectionBanner(net: NetStore): Screen {
   );
 
   let shown: NetState['status'] | null = null;
+  let shownRefusal: NetState['socketRefusal'] = null;
   // The net store also changes with every measured round trip (20 times a second in a room); the
-  // DOM is only touched when the socket status itself changes.
-  function render({ status }: NetState): void {
-    if (status === shown) return;
+  // DOM is only touched when the socket status or the server's reason for refusing it changes.
+  function render({ status, socketRefusal }: NetState): void {
+    if (status === shown && socketRefusal === shownRefusal) return;
     shown = status;
+    shownRefusal = socketRefusal;
     const down = status === 'connecting' || status === 'reconnecting';
     element.classList.toggle('is-visible', down);
     element.setAttribute('aria-hidden', String(!down));
-    text.textContent = status === 'reconnecting' ? 'Connection lost. Reconnecting…' : 'Connecting to the server…';
+    const waiting = status === 'reconnecting' ? 'Connection lost. Reconnecting…' : 'Connecting to the server…';
+    // The server refuses sockets from this address for now (too many): say so instead of just "connecting".
+    text.textContent = socketRefusal ? refusalText('connect', socketRefusal, waiting) : waiting;
   }
 
   render(net.getState());

@@ -7,10 +7,14 @@ import {
   type PresenceMetaFields,
   validateNewRoom,
 } from '@starcatch/shared';
-import type { KeyedRateLimit } from '../limits/keyed-rate-limit.ts';
-import { type ChannelHandler, error, ok } from '../phoenix/index.ts';
+import type { AddressLimits } from '../limits/address-limits.ts';
+import { KeyedRateLimit, perMinute } from '../limits/keyed-rate-limit.ts';
+import type { RoomLimits } from '../limits/room-limits.ts';
+import type { Clock } from '../limits/token-bucket.ts';
+import { type ChannelContext, type ChannelHandler, error, ok, type Reply } from '../phoenix/index.ts';
 import { RoomRegistry } from '../rooms/room-registry.ts';
 import type { Storage } from '../storage/storage.ts';
+import { isStorageUnavailable } from '../storage/storage-errors.ts';
 import { ChatJoinParams, channelError, chatHistory, sendChat } from './chat.ts';
 import type { RoomAccess } from './room-seat.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
@@ -24,28 +28,77 @@ export interface LobbyChannelDeps {
   readonly maxPlayersLimit: number;
   /** The per-user chat budget, shared with the rooms. */
   readonly chatLimit: KeyedRateLimit;
+  /** Room creations per user and the cap on open rooms (`maxOpenRooms`). */
+  readonly roomLimits: RoomLimits;
+  /** Room creations per address (`assigns.address`); unset: none. */
+  readonly addresses?: AddressLimits;
+  /** Rooms this process simulates now, counted against `maxOpenRooms`. */
+  readonly openRoomCount: () => number | Promise<number>;
+  readonly now?: Clock;
 }
+
+/** Told when `room:create` or quick play would open a room beyond `MAX_OPEN_ROOMS`. */
+export const TOO_MANY_ROOMS_MESSAGE = 'The server has as many rooms open as it can hold; join one of the open rooms.';
 
 /**
  * `lobby`: every signed-in player. Presence says who is online (one key per user, one meta per
  * tab); the join reply carries the room list and the chat history; room changes are broadcast by
- * the room listener in `room-broadcasts.ts`.
+ * the room listener in `room-broadcasts.ts`. Opening a room (`room:create`, or quick play when no
+ * room has a free slot) is refused with `too_many_rooms` at `maxOpenRooms`, and with `rate_limited`
+ * past the creator's budget or their address's; a database outage answers `storage_unavailable`.
  */
-export function createLobbyChannel({
-  storage,
-  rooms,
-  maxPlayersLimit,
-  chatLimit,
-}: LobbyChannelDeps): ChannelHandler<SocketAssigns> {
-  /** Stores the room before anyone hears of it, so an acknowledged room survives a restart. */
-  async function openRoom(name: string, maxPlayers: number) {
-    const stored = { id: RoomRegistry.newId(), name, maxPlayers };
-    try {
-      await storage.saveRoom(stored);
-    } catch {
-      return error(channelError(ErrorCode.storageFailed, 'The room could not be saved; try again.'));
+export function createLobbyChannel(deps: LobbyChannelDeps): ChannelHandler<SocketAssigns> {
+  const { storage, rooms, maxPlayersLimit, chatLimit, roomLimits, addresses, openRoomCount } = deps;
+  const userCreates = new KeyedRateLimit(perMinute(roomLimits.createsPerUserPerMinute), deps.now);
+  /** Creations under way (checked, not yet open): they count against the cap too. */
+  let opening = 0;
+
+  /**
+   * Why this channel's user may not open a room now; spends their budgets when they may. The
+   * caller has counted this creation in `opening` already, so concurrent ones cannot all pass.
+   */
+  async function creationRefusal(channel: ChannelContext<SocketAssigns>): Promise<Reply | undefined> {
+    // The cap first: when the server is full, nobody's budget is spent on a refusal.
+    if ((await openRoomCount()) + opening > roomLimits.maxOpenRooms) {
+      return error(channelError(ErrorCode.tooManyRooms, TOO_MANY_ROOMS_MESSAGE));
     }
-    return ok({ room: await rooms.open(stored) });
+    if (userCreates.check(channel.assigns.user.id) !== 'allowed') {
+      return error(channelError(ErrorCode.rateLimited, 'You are creating rooms too fast; wait a minute.'));
+    }
+    const { address } = channel.assigns;
+    if (address !== undefined && addresses?.roomCreate(address)) {
+      return error(
+        channelError(ErrorCode.rateLimited, 'Too many rooms are being created from your network; wait a minute.'),
+      );
+    }
+    return undefined;
+  }
+
+  /** Stores the room before anyone hears of it, so an acknowledged room survives a restart. */
+  async function openRoom(channel: ChannelContext<SocketAssigns>, name: string, maxPlayers: number): Promise<Reply> {
+    opening++;
+    try {
+      const refused = await creationRefusal(channel);
+      if (refused) return refused;
+      const stored = { id: RoomRegistry.newId(), name, maxPlayers };
+      try {
+        await storage.saveRoom(stored);
+      } catch (failure) {
+        // An outage (the database is down or full) is told apart from a bug: the same request succeeds later.
+        if (isStorageUnavailable(failure)) {
+          return error(
+            channelError(
+              ErrorCode.storageUnavailable,
+              "The server's database is unavailable, so the room was not created; try again in a moment.",
+            ),
+          );
+        }
+        return error(channelError(ErrorCode.storageFailed, 'The room could not be saved; try again.'));
+      }
+      return ok({ room: await rooms.open(stored) });
+    } finally {
+      opening--;
+    }
   }
 
   return {
@@ -71,11 +124,11 @@ export function createLobbyChannel({
           const request = (payload ?? {}) as { name?: unknown; max_players?: unknown };
           const room = validateNewRoom(request.name, request.max_players, maxPlayersLimit);
           if (!room.ok) return error(channelError(ErrorCode.invalidRoom, room.message));
-          return openRoom(room.name, room.maxPlayers);
+          return openRoom(channel, room.name, room.maxPlayers);
         }
         case LobbyEvent.quickPlay: {
           const existing = await rooms.pickForQuickPlay(channel.assigns.user.id);
-          return existing ? ok({ room: existing }) : openRoom(QUICK_PLAY_ROOM_NAME, DEFAULT_MAX_PLAYERS);
+          return existing ? ok({ room: existing }) : openRoom(channel, QUICK_PLAY_ROOM_NAME, DEFAULT_MAX_PLAYERS);
         }
         default:
           return error(channelError(ErrorCode.invalidRequest, `unknown event "${event}"`));

@@ -1,10 +1,19 @@
-import { ChatEvent, ErrorCode, GameChannelEvent, PresenceEvent, StateEncoding, topicSubject } from '@starcatch/shared';
-import { KeyedRateLimit, type RateLimitOptions } from '../limits/keyed-rate-limit.ts';
+import {
+  ChatEvent,
+  type ChatMessage,
+  ErrorCode,
+  GameChannelEvent,
+  PresenceEvent,
+  StateEncoding,
+  topicSubject,
+} from '@starcatch/shared';
+import { KeyedRateLimit, perMinute, type RateLimitOptions } from '../limits/keyed-rate-limit.ts';
+import type { RoomLimits } from '../limits/room-limits.ts';
 import type { Clock } from '../limits/token-bucket.ts';
 import { type ChannelContext, type ChannelHandler, error, ok } from '../phoenix/index.ts';
 import type { Storage } from '../storage/storage.ts';
 import { ChatJoinParams, channelError, chatHistory, sendChat } from './chat.ts';
-import type { RoomAccess, RoomSeat } from './room-seat.ts';
+import type { RoomAccess, RoomSeat, SeatResult } from './room-seat.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
 
 export type { RoomPresenceMeta } from '../transport/game-link.ts';
@@ -23,6 +32,8 @@ export interface RoomChannelDeps {
   readonly limits: RoomPushLimits;
   /** The per-user chat budget, shared with the lobby. */
   readonly chatLimit: KeyedRateLimit;
+  /** Joins per socket per minute, and rooms per socket at once. */
+  readonly roomLimits: Pick<RoomLimits, 'joinsPerSocketPerMinute' | 'maxRoomsPerSocket'>;
   readonly now?: Clock;
 }
 
@@ -32,20 +43,61 @@ export interface RoomChannelDeps {
  * socket carries `input` / `snapshot` (`state_encoding`: binary on V2, base64 JSON on V1).
  * Each joined tab holds a seat in the room's simulation, which may run on this node or on another
  * node of a cluster; the channel is the WebSocket fallback for the tab's game traffic either way.
+ * A socket may attempt `joinsPerSocketPerMinute` joins a minute (`rate_limited`) and be in
+ * `maxRoomsPerSocket` rooms at once (`too_many_rooms_joined`).
  */
 export function createRoomChannel(deps: RoomChannelDeps): ChannelHandler<SocketAssigns> {
-  const { storage, rooms } = deps;
+  const { storage, rooms, roomLimits } = deps;
   const inputLimit = new KeyedRateLimit(deps.limits.input, deps.now);
+  const joinLimit = new KeyedRateLimit(perMinute(roomLimits.joinsPerSocketPerMinute), deps.now);
   const seats = new WeakMap<ChannelContext<SocketAssigns>, RoomSeat>();
+  /** Room channels joined or joining, per socket (`connectionId`). */
+  const roomsOfSocket = new Map<string, number>();
+  /** The channels counted in `roomsOfSocket`, so each is uncounted once. */
+  const counted = new WeakSet<ChannelContext<SocketAssigns>>();
+  const uncount = (channel: ChannelContext<SocketAssigns>): void => {
+    if (!counted.delete(channel)) return;
+    const left = (roomsOfSocket.get(channel.connectionId) ?? 1) - 1;
+    if (left > 0) roomsOfSocket.set(channel.connectionId, left);
+    else roomsOfSocket.delete(channel.connectionId);
+  };
 
   return {
     async join(topic, params, channel) {
+      // Every attempt counts, refused ones too: each costs a storage read and a room lookup.
+      if (joinLimit.check(channel.connectionId) !== 'allowed') {
+        return error(channelError(ErrorCode.rateLimited, 'You are joining rooms too fast; wait a minute.'));
+      }
       const parsed = ChatJoinParams.safeParse(params);
       if (!parsed.success) return error(channelError(ErrorCode.invalidRequest, 'last_seen_id must be a message id'));
-      // History before the slot: if storage fails, the join crashes before the player takes one.
-      const history = await chatHistory(storage, topic, parsed.data?.last_seen_id);
-      const seated = await rooms.sit(topicSubject(topic), channel);
-      if (!seated.ok) return error(channelError(seated.reason, seated.message));
+      const held = roomsOfSocket.get(channel.connectionId) ?? 0;
+      if (held >= roomLimits.maxRoomsPerSocket) {
+        return error(
+          channelError(
+            ErrorCode.tooManyRoomsJoined,
+            roomLimits.maxRoomsPerSocket === 1
+              ? 'You are already in a room; leave it first.'
+              : `You are already in ${roomLimits.maxRoomsPerSocket} rooms; leave one first.`,
+          ),
+        );
+      }
+      // Counted before the awaits below, so concurrent joins on one socket cannot all pass the check.
+      roomsOfSocket.set(channel.connectionId, held + 1);
+      counted.add(channel);
+      let seated: SeatResult;
+      let history: ChatMessage[];
+      try {
+        // History before the slot: if storage fails, the join crashes before the player takes one.
+        history = await chatHistory(storage, topic, parsed.data?.last_seen_id);
+        seated = await rooms.sit(topicSubject(topic), channel);
+      } catch (failure) {
+        uncount(channel);
+        throw failure;
+      }
+      if (!seated.ok) {
+        uncount(channel);
+        return error(channelError(seated.reason, seated.message));
+      }
       const { seat } = seated;
       seats.set(channel, seat);
       return ok({
@@ -77,6 +129,7 @@ export function createRoomChannel(deps: RoomChannelDeps): ChannelHandler<SocketA
     },
 
     terminate(_reason, channel) {
+      uncount(channel);
       seats.get(channel)?.leave();
       seats.delete(channel);
     },

@@ -1,4 +1,4 @@
-import { ErrorCode, topicSubject, WebRtcEvent } from '@starcatch/shared';
+import { ErrorCode, type IceServerPayload, topicSubject, type UserJoinReply, WebRtcEvent } from '@starcatch/shared';
 import { type ChannelContext, type ChannelHandler, error, ok, type Reply } from '../phoenix/index.ts';
 import type { SignalingOutcome } from '../rtc/signaling-session.ts';
 import { channelError } from './chat.ts';
@@ -13,11 +13,20 @@ export interface SignalingEndpoint {
 }
 
 /** Opens the signaling of one user channel; `push` sends to that channel's client. */
-export type OpenSignaling = (
-  userId: string,
-  connectionId: string,
-  push: (event: string, payload: object) => void,
-) => SignalingEndpoint;
+export interface OpenSignaling {
+  (userId: string, connectionId: string, push: (event: string, payload: object) => void): SignalingEndpoint;
+  /**
+   * The ICE servers for `userId`'s browser, sent in each join reply (`ice_servers`); unset: none.
+   * They ride on `openSignaling` (see `withIceServers`) so the socket that builds this channel
+   * needs no option of its own for them.
+   */
+  readonly iceServers?: (userId: string) => IceServerPayload[];
+}
+
+/** `open` whose channels hand each browser `iceServers(userId)` in their join reply. */
+export function withIceServers(open: OpenSignaling, iceServers: (userId: string) => IceServerPayload[]): OpenSignaling {
+  return Object.assign((...args: Parameters<OpenSignaling>) => open(...args), { iceServers });
+}
 
 export interface UserChannelOptions {
   readonly openSignaling: OpenSignaling;
@@ -25,7 +34,8 @@ export interface UserChannelOptions {
 
 /**
  * `user:<id>`: private to that user (WebRTC signaling and notices). Anyone else is refused.
- * Each joined channel (so each socket) has its own signaling session and at most one peer.
+ * Each joined channel (so each socket) has its own signaling session and at most one peer. The
+ * join reply tells the browser which ICE servers to use, with TURN credentials made for this join.
  */
 export function createUserChannel({ openSignaling }: UserChannelOptions): ChannelHandler<SocketAssigns> {
   const sessions = new WeakMap<ChannelContext<SocketAssigns>, SignalingEndpoint>();
@@ -45,7 +55,8 @@ export function createUserChannel({ openSignaling }: UserChannelOptions): Channe
       if (topicSubject(topic) !== channel.assigns.user.id) {
         return error(channelError(ErrorCode.unauthorized, 'You can only join your own user channel.'));
       }
-      return ok({});
+      const reply: UserJoinReply = { ice_servers: openSignaling.iceServers?.(channel.assigns.user.id) ?? [] };
+      return ok(reply);
     },
 
     async handleIn(event, payload, channel) {

@@ -1,6 +1,8 @@
 import { Topic, TopicPattern } from '@starcatch/shared';
 import type { SessionTokens } from '../auth/session-token.ts';
+import type { AddressLimits } from '../limits/address-limits.ts';
 import { KeyedRateLimit } from '../limits/keyed-rate-limit.ts';
+import { DEFAULT_ROOM_LIMITS, type RoomLimits } from '../limits/room-limits.ts';
 import type { PresenceTracker, PubSub } from '../phoenix/index.ts';
 import { type Logger, PhoenixSocket } from '../phoenix/index.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -19,6 +21,12 @@ export interface UserSocketOptions {
   readonly logger: Logger;
   readonly openSignaling: OpenSignaling;
   readonly roomPushLimits: RoomPushLimits;
+  /** Room creations and joins; default `DEFAULT_ROOM_LIMITS`. */
+  readonly roomLimits?: RoomLimits;
+  /** Socket connects and room creations per client address; unset: no per-address limits. */
+  readonly addresses?: AddressLimits;
+  /** Rooms this process simulates now (against `roomLimits.maxOpenRooms`); default: all of `rooms.list()`. */
+  readonly openRoomCount?: () => number | Promise<number>;
   /** Cluster-wide implementations; unset: this process alone. */
   readonly pubsub?: PubSub;
   readonly presence?: PresenceTracker;
@@ -29,20 +37,42 @@ export const userSocketId = (userId: string): string => `user_socket:${userId}`;
 
 /**
  * The game's socket: a session token (the `token` param, or phoenix.js `authToken`) is checked
- * before the upgrade; a bad or expired one is refused with HTTP 403.
+ * before the upgrade; a bad or expired one is refused with HTTP 403. An address over its budget of
+ * connects (`SOCKET_CONNECTS_PER_ADDRESS_PER_MINUTE`) is refused first, with HTTP 429, whatever
+ * its token.
  */
 export function createUserSocket(options: UserSocketOptions): PhoenixSocket<SocketAssigns> {
-  const { tokens, storage, rooms, maxPlayersLimit, maxChannels, logger, openSignaling } = options;
+  const { tokens, storage, rooms, maxPlayersLimit, maxChannels, logger, openSignaling, addresses } = options;
   const chatLimit = new KeyedRateLimit(options.roomPushLimits.chat);
+  const roomLimits = options.roomLimits ?? DEFAULT_ROOM_LIMITS;
+  const openRoomCount = options.openRoomCount ?? (async () => (await rooms.list()).length);
   return new PhoenixSocket<SocketAssigns>({
-    connect({ params, authToken }) {
+    connect({ params, authToken, remoteAddress }) {
+      if (addresses?.socketConnect(remoteAddress)) {
+        logger.debug({ address: remoteAddress }, 'socket refused: too many connects from this address');
+        return { ok: false, status: 429 };
+      }
       const claims = tokens.verify(authToken ?? params.token);
-      return claims ? { ok: true, assigns: { user: claims.user } } : { ok: false };
+      return claims ? { ok: true, assigns: { user: claims.user, address: remoteAddress } } : { ok: false };
     },
     id: ({ user }) => userSocketId(user.id),
     channels: {
-      [Topic.lobby]: createLobbyChannel({ storage, rooms, maxPlayersLimit, chatLimit }),
-      [TopicPattern.room]: createRoomChannel({ storage, rooms, limits: options.roomPushLimits, chatLimit }),
+      [Topic.lobby]: createLobbyChannel({
+        storage,
+        rooms,
+        maxPlayersLimit,
+        chatLimit,
+        roomLimits,
+        openRoomCount,
+        ...(addresses && { addresses }),
+      }),
+      [TopicPattern.room]: createRoomChannel({
+        storage,
+        rooms,
+        limits: options.roomPushLimits,
+        chatLimit,
+        roomLimits,
+      }),
       [TopicPattern.user]: createUserChannel({ openSignaling }),
     },
     maxChannels,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, PLAYER_COLORS, type User, validateNickname } from '@starcatch/shared';
+import { ErrorCode, PLAYER_COLORS, type SessionStatusResponse, type User, validateNickname } from '@starcatch/shared';
 import type { FastifyInstance } from 'fastify';
 import type { SessionTokens } from '../auth/session-token.ts';
+import type { AddressLimits } from '../limits/address-limits.ts';
 import type { Storage } from '../storage/storage.ts';
 import { isStorageUnavailable, STORAGE_RETRY_AFTER_SECONDS } from '../storage/storage-errors.ts';
 import { sendApiError } from './api-error.ts';
@@ -9,13 +10,26 @@ import { sendApiError } from './api-error.ts';
 /**
  * Guest sign-in: `POST /api/v1/session {nickname}` → `{token, user}`. While the database is
  * unavailable: 503 `storage_unavailable` with `Retry-After`, not a 500 (nothing is wrong with the
- * request, and the same request succeeds once the database is back).
+ * request, and the same request succeeds once the database is back). More sign-ins from one address
+ * than `addresses` allows: 429 `rate_limited` with `Retry-After`.
  */
-export function registerSessionRoutes(app: FastifyInstance, tokens: SessionTokens, storage: Storage): void {
+export function registerSessionRoutes(
+  app: FastifyInstance,
+  tokens: SessionTokens,
+  storage: Storage,
+  addresses?: AddressLimits,
+): void {
   app.post('/api/v1/session', async (request, reply) => {
     const body = request.body as { nickname?: unknown } | null | undefined;
     const result = validateNickname(body?.nickname);
     if (!result.ok) return sendApiError(reply, 400, ErrorCode.invalidNickname, result.message);
+    // Per address (SIGN_INS_PER_ADDRESS_PER_MINUTE): each sign-in is a new identity with fresh budgets.
+    const refused = addresses?.signIn(request.ip);
+    if (refused) {
+      request.log.debug({ address: request.ip }, 'sign-in refused: too many from this address');
+      reply.header('retry-after', String(refused.retryAfterSeconds));
+      return sendApiError(reply, 429, refused.reason, 'Too many sign-ins from your network; wait a minute.');
+    }
     const id = randomUUID();
     const user: User = { id, nickname: result.nickname, color: colorFor(id) };
     try {
@@ -34,13 +48,28 @@ export function registerSessionRoutes(app: FastifyInstance, tokens: SessionToken
     return reply.code(201).send({ token: tokens.sign(user), user });
   });
 
-  // Lets a client tell a refused token from a server that is down: the socket upgrade cannot say.
+  // Lets a client tell a refused token from a server that is down, and from an address over its
+  // socket limits (`socket_refused`): a browser cannot read why an upgrade was refused.
   app.get('/api/v1/session', async (request, reply) => {
     const header = request.headers.authorization ?? '';
     const claims = tokens.verify(header.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined);
     if (!claims)
       return sendApiError(reply, 401, ErrorCode.unauthorized, 'The session token is missing, invalid or expired.');
-    return { user: claims.user };
+    const refused = addresses?.socketRefusal(request.ip);
+    const status: SessionStatusResponse = refused
+      ? {
+          user: claims.user,
+          socket_refused: {
+            reason: refused.reason,
+            message:
+              refused.reason === ErrorCode.tooManyConnections
+                ? 'Too many connections from your network; close a tab or try again later.'
+                : 'Too many connection attempts from your network; wait a moment.',
+            retry_after_seconds: refused.retryAfterSeconds,
+          },
+        }
+      : { user: claims.user };
+    return status;
   });
 }
 

@@ -12,6 +12,11 @@ export interface RateLimitOptions {
   readonly strikesPerMinute: number;
 }
 
+/** A budget of `count` per minute that also allows `count` at once; refusals never turn `abusive`. */
+export function perMinute(count: number): RateLimitOptions {
+  return { burst: count, perMinute: count, strikesPerMinute: count };
+}
+
 /** `limited`: drop this one and say why. `abusive`: the sender ignores `limited`; cut it off. */
 export type RateVerdict = 'allowed' | 'limited' | 'abusive';
 
@@ -49,6 +54,14 @@ export class KeyedRateLimit {
     }
     if (budget.actions.take()) return 'allowed';
     return budget.strikes.take() ? 'limited' : 'abusive';
+  }
+
+  /**
+   * Milliseconds until `key` may act again: 0 if `check` would allow it now. Spends nothing, so
+   * it can tell a refused client how long to wait (`Retry-After`) or why it is refused.
+   */
+  waitMs(key: string): number {
+    return this.#budgets.get(key)?.actions.waitMs ?? 0;
   }
 
   /** Keys currently tracked (for tests and metrics). */

@@ -28,6 +28,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Milliseconds until the next token is there; 0 when there is one now. */
+  get waitMs(): number {
+    this.#refill();
+    return this.#tokens >= 1 ? 0 : Math.ceil((1 - this.#tokens) / this.#refillPerMs);
+  }
+
   /** True when the bucket has refilled completely, i.e. forgetting it changes nothing. */
   get full(): boolean {
     this.#refill();

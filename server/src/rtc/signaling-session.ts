@@ -1,5 +1,6 @@
 import {
   type ChannelError,
+  DataChannelLabel,
   ErrorCode,
   type PeerConnectionState,
   WebRtcEvent,
@@ -14,6 +15,26 @@ import { candidateAddress, parseCandidate, parseOffer } from './signaling-payloa
 
 export type SignalingOutcome = { readonly ok: true } | { readonly ok: false; readonly error: ChannelError };
 
+/** Caps on this process's WebRTC peers. In a cluster each node counts the peers it holds. */
+export interface PeerLimits {
+  /** Peers one user may hold (one per tab); an offer beyond it closes the user's oldest peer (`too_many_peers`). */
+  readonly maxPerUser: number;
+  /** Peers in total (each holds UDP sockets and SCTP state); an offer beyond it is refused (`webrtc_unavailable`). */
+  readonly maxTotal: number;
+  /** A peer whose two DataChannels are not both open this long after its offer is closed (`peer_timeout`). */
+  readonly openTimeoutMs: number;
+}
+
+/**
+ * 4 peers per user: four tabs play over WebRTC at once, a fifth pushes out the oldest. 200 in
+ * total: 400 UDP sockets (two per peer), inside the 512 descriptors the default `MAX_CONNECTIONS`
+ * keeps free for the database, files and peers. 15 s to open: loopback takes 0.1-0.3 s, a slow
+ * network through TURN a few seconds.
+ */
+export const DEFAULT_PEER_LIMITS: PeerLimits = { maxPerUser: 4, maxTotal: 200, openTimeoutMs: 15_000 };
+
+const CHANNELS_PER_PEER = Object.values(DataChannelLabel).length;
+
 export interface SignalingSessionOptions {
   readonly userId: string;
   /** The socket this session's user channel belongs to. */
@@ -26,6 +47,7 @@ export interface SignalingSessionOptions {
   readonly iceLimit: KeyedRateLimit;
   /** Pushes to this user channel's client. */
   readonly push: (event: string, payload: object) => void;
+  readonly limits: PeerLimits;
   readonly logger: Logger;
 }
 
@@ -38,6 +60,8 @@ const OK: SignalingOutcome = { ok: true };
 export class SignalingSession {
   readonly #options: SignalingSessionOptions;
   #peer: NegotiatedPeer | undefined;
+  /** Closes `#peer` unless both its channels open in time (`limits.openTimeoutMs`). */
+  #openTimer: ReturnType<typeof setTimeout> | undefined;
   #disposed = false;
 
   constructor(options: SignalingSessionOptions) {
@@ -55,6 +79,8 @@ export class SignalingSession {
     if (!sdp.ok) return failure(ErrorCode.invalidSdp, sdp.message);
 
     this.#closePeer();
+    const full = this.#makeRoom();
+    if (full) return full;
     let peer: NegotiatedPeer;
     try {
       peer = this.#openPeer();
@@ -120,10 +146,36 @@ export class SignalingSession {
     this.#closePeer();
   }
 
+  /**
+   * Makes room for one more peer of this user: closes the user's oldest peers (other tabs) down to
+   * `maxPerUser - 1`, telling each `too_many_peers`; then refuses if the server holds `maxTotal`.
+   */
+  #makeRoom(): SignalingOutcome | undefined {
+    const { userId, registry, limits, logger } = this.#options;
+    // The registry keeps insertion order, so the first of a user's peers is the oldest.
+    const mine = registry.forUser(userId);
+    for (const oldest of mine.slice(0, Math.max(0, mine.length - limits.maxPerUser + 1))) {
+      logger.info(
+        { userId, peerId: oldest.id },
+        'WebRTC peer closed: the user opened more than RTC_MAX_PEERS_PER_USER',
+      );
+      oldest.close(ErrorCode.tooManyPeers);
+    }
+    if (registry.size < limits.maxTotal) return undefined;
+    logger.info({ userId, peers: registry.size }, 'WebRTC offer refused: RTC_MAX_PEERS reached');
+    return failure(
+      ErrorCode.webrtcUnavailable,
+      'the server has as many WebRTC connections as it can hold; stay on the WebSocket',
+    );
+  }
+
   #openPeer(): NegotiatedPeer {
-    const { userId, connectionId, createPeer, registry, push } = this.#options;
+    const { userId, connectionId, createPeer, registry, push, limits } = this.#options;
     const peer = new NegotiatedPeer(userId, connectionId, createPeer(), {
-      channelOpened: (owner, label, channel) => registry.channelOpened(owner, label, channel),
+      channelOpened: (owner, label, channel) => {
+        if (owner === this.#peer && owner.channels.size >= CHANNELS_PER_PEER) this.#stopOpenTimer();
+        registry.channelOpened(owner, label, channel);
+      },
       closeRequested: (owner, reason) => {
         if (reason && owner === this.#peer) this.#pushState({ state: 'closed', reason });
         this.#closePeer(owner);
@@ -135,7 +187,25 @@ export class SignalingSession {
     peer.engine.onStateChange((state) => this.#stateChanged(peer, state));
     this.#peer = peer;
     registry.add(peer);
+    this.#openTimer = setTimeout(() => this.#openTimedOut(peer), limits.openTimeoutMs);
+    this.#openTimer.unref();
     return peer;
+  }
+
+  #openTimedOut(peer: NegotiatedPeer): void {
+    this.#openTimer = undefined;
+    if (this.#peer !== peer || peer.channels.size >= CHANNELS_PER_PEER) return;
+    this.#options.logger.info(
+      { userId: peer.userId, peerId: peer.id, openChannels: peer.channels.size },
+      'WebRTC peer closed: its DataChannels did not open within RTC_OPEN_TIMEOUT_MS',
+    );
+    this.#pushState({ state: 'closed', reason: ErrorCode.peerTimeout });
+    this.#closePeer(peer);
+  }
+
+  #stopOpenTimer(): void {
+    clearTimeout(this.#openTimer);
+    this.#openTimer = undefined;
   }
 
   async #answer(peer: NegotiatedPeer): Promise<void> {
@@ -192,6 +262,7 @@ export class SignalingSession {
   #closePeer(peer: NegotiatedPeer | undefined = this.#peer): void {
     if (!peer || peer !== this.#peer) return;
     this.#peer = undefined;
+    this.#stopOpenTimer();
     this.#options.registry.remove(peer);
     peer.shutdown();
   }

@@ -3,7 +3,7 @@ import type { Clock } from '../limits/token-bucket.ts';
 import type { Logger } from '../phoenix/index.ts';
 import { PeerRegistry } from './peer-registry.ts';
 import type { RtcPeerFactory } from './rtc-peer.ts';
-import { SignalingSession } from './signaling-session.ts';
+import { DEFAULT_PEER_LIMITS, type PeerLimits, SignalingSession } from './signaling-session.ts';
 
 export interface WebRtcSignalingOptions {
   readonly createPeer: RtcPeerFactory;
@@ -11,11 +11,16 @@ export interface WebRtcSignalingOptions {
   readonly signalingLimit: RateLimitOptions;
   /** Per user: client `webrtc:ice`. */
   readonly iceLimit: RateLimitOptions;
+  /** Peers per user and in total, and how long a peer may take to open; default `DEFAULT_PEER_LIMITS`. */
+  readonly peerLimits?: PeerLimits;
   readonly logger: Logger;
   readonly now?: Clock;
 }
 
-/** The server's WebRTC signaling: the per-user budgets, the live peers, one session per user channel. */
+/**
+ * The server's WebRTC signaling: the per-user budgets, the live peers and their caps, one session
+ * per user channel.
+ */
 export class WebRtcSignaling {
   readonly peers = new PeerRegistry();
   readonly #options: WebRtcSignalingOptions;
@@ -41,6 +46,7 @@ export class WebRtcSignaling {
       registry: this.peers,
       signalingLimit: this.#signalingLimit,
       iceLimit: this.#iceLimit,
+      limits: this.#options.peerLimits ?? DEFAULT_PEER_LIMITS,
       logger: this.#options.logger,
     });
   }
