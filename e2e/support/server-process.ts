@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { LOOPBACK_ADDRESS_LIMITS } from './env.ts';
 
 /** The repository root, whatever directory the test runner was started from. */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -51,6 +52,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       DATA_DIR: options.dataDir,
       CLIENT_DIST,
       LOG_LEVEL: 'info',
+      ...LOOPBACK_ADDRESS_LIMITS,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

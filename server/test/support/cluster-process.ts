@@ -70,6 +70,11 @@ export async function startClusterProcess(
       LOG_LEVEL: 'info',
       SECRET_KEY: CLUSTER_SECRET,
       NODE_NAME: name,
+      // Every test client connects from 127.0.0.1: per-address budgets would be the whole file's.
+      SIGN_INS_PER_ADDRESS_PER_MINUTE: '10000',
+      SOCKET_CONNECTS_PER_ADDRESS_PER_MINUTE: '10000',
+      MAX_SOCKETS_PER_ADDRESS: '10000',
+      ROOM_CREATES_PER_ADDRESS_PER_MINUTE: '10000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
