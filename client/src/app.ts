@@ -22,6 +22,8 @@ export interface AppEnvironment {
   readonly now?: () => number;
   /** False plays over the WebSocket only; the page passes false for `?rtc=off`. */
   readonly webrtc?: boolean;
+  /** `relay` makes WebRTC use TURN relays only: the `?relay=1` debug flag, to try a TURN server. */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 /**
@@ -82,6 +84,7 @@ export function createApp(env: AppEnvironment): App {
       timing,
       now,
       webrtc: env.webrtc ?? true,
+      ...(env.iceTransportPolicy && { iceTransportPolicy: env.iceTransportPolicy }),
       checkSession: () =>
         checkSession(env.fetch, token, { baseUrl: apiBaseUrl, timeoutMs: timing.sessionCheckTimeoutMs }),
       onRefused: () => {

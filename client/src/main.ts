@@ -7,13 +7,17 @@ import { mountAppView } from './ui/app-view.ts';
 function boot(): void {
   const root = document.getElementById('app');
   if (!root) throw new Error('index.html has no #app element');
+  const search = new URLSearchParams(window.location.search);
+  const debug = wantsDebugHandle(import.meta.env.MODE, window.location.search);
   const app = createApp({
     storage: browserStorage(),
     fetch: window.fetch.bind(window),
     socketEndpoint: '/socket',
-    webrtc: new URLSearchParams(window.location.search).get('rtc') !== 'off',
+    webrtc: search.get('rtc') !== 'off',
+    // `?relay=1` (debug pages only): WebRTC through the TURN server or not at all.
+    ...(debug && search.get('relay') === '1' && { iceTransportPolicy: 'relay' as const }),
   });
-  if (wantsDebugHandle(import.meta.env.MODE, window.location.search)) installDebugHandle(window, app);
+  if (debug) installDebugHandle(window, app);
   // Resumed before the view mounts, so a room link in the address bar finds a connection to join with.
   app.resume();
   mountAppView(root, app);

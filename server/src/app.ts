@@ -9,6 +9,7 @@ import { LocalRooms } from './channels/local-rooms.ts';
 import { lobbyRoomBroadcasts } from './channels/room-broadcasts.ts';
 import { RoomHost } from './channels/room-host.ts';
 import type { SocketAssigns } from './channels/socket-assigns.ts';
+import { withIceServers } from './channels/user-channel.ts';
 import { createUserSocket } from './channels/user-socket.ts';
 import { ClusterNode } from './cluster/cluster.ts';
 import { ClusterOperations, type NodeOperations } from './cluster/cluster-operations.ts';
@@ -23,9 +24,11 @@ import { registerRoomRoutes } from './http/room-routes.ts';
 import { registerSessionRoutes } from './http/session-routes.ts';
 import { AddressLimits } from './limits/address-limits.ts';
 import { ServerMetrics } from './metrics/server-metrics.ts';
-import { type PhoenixSocket, webSocketTransport } from './phoenix/index.ts';
+import { longPollTransport, type PhoenixSocket, webSocketTransport } from './phoenix/index.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
+import { clientIceServers } from './rtc/client-ice-servers.ts';
 import { PeerHeartbeat } from './rtc/peer-heartbeat.ts';
+import { logWebRtcSetup } from './rtc/webrtc-setup-log.ts';
 import { WebRtcSignaling } from './rtc/webrtc-signaling.ts';
 import { weriftPeerFactory } from './rtc/werift-peer.ts';
 import { openStorage } from './storage/open-storage.ts';
@@ -44,6 +47,11 @@ export interface App {
   readonly links: PlayerLinks;
   /** Set when this process is a node of a cluster. */
   readonly cluster: ClusterNode | undefined;
+  /**
+   * With ADMIN_PORT set: the operator listener (/metrics, /api/v1/admin/*), not listening yet, and
+   * closed with `http`. Undefined: those routes are on `http`.
+   */
+  readonly admin: FastifyInstance | undefined;
 }
 
 /** Builds the whole server (API, socket, static client) without listening. */
@@ -63,6 +71,8 @@ export async function buildApp(config: Config): Promise<App> {
       },
     },
   });
+  // Off the game port, outside its connection cap; it logs through the same logger.
+  const admin = config.adminPort === undefined ? undefined : Fastify({ loggerInstance: http.log });
   const tokens = new SessionTokens(await resolveSecretKey(config.secretKey, config.dataDir), config.tokenTtlSeconds);
   const storage = await openStorage(config.databaseUrl, config.dataDir);
   // A cluster node when REDIS_URL is set: PubSub, Presence and room placement span every node.
@@ -105,6 +115,8 @@ export async function buildApp(config: Config): Promise<App> {
     logger: http.log,
   });
   const heartbeat = new PeerHeartbeat(webrtc.peers, { ...config.rtcHeartbeat, logger: http.log });
+  // Where browsers reach this node's peers, and whether the TURN server takes TURN_SECRET's credentials.
+  void logWebRtcSetup(config.rtcHostAddresses, config.clientIce, http.log);
   // Results waiting for the storage (kept through an outage); shutdown flushes them before closing it.
   const pendingResults = new PendingRoundResults({ store: storage, logger: http.log });
   const games = new RoomSimulations({
@@ -138,7 +150,10 @@ export async function buildApp(config: Config): Promise<App> {
     maxPlayersLimit: config.maxPlayersLimit,
     maxChannels: config.socketMaxChannels,
     logger: http.log,
-    openSignaling: cluster?.signaling.open ?? ((...args) => webrtc.openSession(...args)),
+    // Each `user:<id>` join reply hands the browser its ICE servers (TURN credentials of its own).
+    openSignaling: withIceServers(cluster?.signaling.open ?? ((...args) => webrtc.openSession(...args)), (userId) =>
+      clientIceServers(config.clientIce, userId),
+    ),
     roomPushLimits: config.roomPushLimits,
     roomLimits: config.roomLimits,
     addresses,
@@ -158,6 +173,21 @@ export async function buildApp(config: Config): Promise<App> {
     checkOrigin: config.allowedOrigins,
     maxFrameSize: config.socketMaxFrameBytes,
     idleTimeoutMs: config.socketIdleTimeoutMs,
+    maxSendBacklogBytes: config.socketMaxBacklogBytes,
+    maxQueuedMessages: config.socketMaxQueuedMessages,
+  });
+  // The same socket over HTTP long polling, for browsers whose WebSocket is blocked (phoenix.js
+  // `longPollFallbackMs`): the same checks and limits; a session counts as a socket of its address.
+  await http.register(longPollTransport<SocketAssigns>, {
+    socket,
+    path: '/socket',
+    checkOrigin: config.allowedOrigins,
+    maxFrameSize: config.socketMaxFrameBytes,
+    windowMs: config.socketLongPollWindowMs,
+    idleTimeoutMs: config.socketLongPollIdleTimeoutMs,
+    maxSendBacklogBytes: config.socketMaxBacklogBytes,
+    maxQueuedMessages: config.socketMaxQueuedMessages,
+    admit: (request) => addresses.openSocket(request.ip) ?? false,
   });
   registerSessionRoutes(http, tokens, storage, addresses);
   registerRoomRoutes(http, roomAccess);
@@ -172,7 +202,7 @@ export async function buildApp(config: Config): Promise<App> {
     disconnect: (socketId) => socket?.disconnectLocal(socketId) ?? 0,
   };
   const clusterOperations = cluster && new ClusterOperations(cluster.bus, cluster.nodes, local, http.log);
-  registerAdminRoutes(http, config.adminToken, {
+  registerAdminRoutes(admin ?? http, config.adminToken, {
     closePeersOf: async (userId) => clusterOperations?.closePeersOf(userId) ?? local.closePeersOf(userId),
     disconnect: async (socketId) => clusterOperations?.disconnect(socketId) ?? local.disconnect(socketId),
   });
@@ -193,7 +223,7 @@ export async function buildApp(config: Config): Promise<App> {
       },
     }),
   });
-  registerMetricsRoute(http, metrics);
+  registerMetricsRoute(admin ?? http, metrics);
   http.get('/api/v1/health', async () => ({
     status: 'ok',
     storage: storage.engine,
@@ -203,6 +233,7 @@ export async function buildApp(config: Config): Promise<App> {
   }));
   // Sockets drain first (the transport's preClose), then storage closes: acknowledged writes are on disk.
   http.addHook('onClose', async () => {
+    await admin?.close();
     // Closing the sockets closed their peers; this catches any still negotiating.
     heartbeat.dispose();
     metrics.dispose();
@@ -216,7 +247,7 @@ export async function buildApp(config: Config): Promise<App> {
   });
 
   if (config.clientDist) await serveClient(http, resolve(config.clientDist));
-  return { http, socket, tokens, storage, rooms, webrtc, games, links, cluster };
+  return { http, socket, tokens, storage, rooms, webrtc, games, links, cluster, admin };
 }
 
 async function serveClient(http: FastifyInstance, root: string): Promise<void> {
@@ -227,7 +258,9 @@ async function serveClient(http: FastifyInstance, root: string): Promise<void> {
   await http.register(fastifyStatic, { root, wildcard: false });
   // The client routes with `#/…`, so every other GET outside the API gets the app shell.
   http.setNotFoundHandler((request, reply) => {
-    if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/socket/')) {
+    const served =
+      request.url.startsWith('/api/') || request.url.startsWith('/socket/') || /^\/metrics(\?|$)/.test(request.url);
+    if (request.method === 'GET' && !served) {
       return reply.sendFile('index.html');
     }
     return reply

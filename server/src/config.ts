@@ -1,18 +1,31 @@
 import { availableParallelism, hostname, networkInterfaces } from 'node:os';
-import { INTERMISSION_SECONDS, ROUND_SECONDS } from '@starcatch/shared';
+import {
+  DEFAULT_GAME_RATES,
+  gameRatesProblem,
+  INTERMISSION_SECONDS,
+  MAX_IMPAIRMENT_JITTER_MS,
+  MAX_IMPAIRMENT_LAG_MS,
+  MAX_IMPAIRMENT_LOSS_PERCENT,
+  MAX_TICK_HZ,
+  MIN_SNAPSHOT_HZ,
+  MIN_TICK_HZ,
+  type NetworkConditions,
+  ROUND_SECONDS,
+} from '@starcatch/shared';
 import { z } from 'zod';
 import type { RoomPushLimits } from './channels/room-channel.ts';
 import { DEFAULT_ROOM_LEASE_MS } from './cluster/room-leases.ts';
 import {
-  DEFAULT_INPUT_BUDGET,
   DEFAULT_INPUT_QUEUE_LIMIT,
   DEFAULT_MAX_CATCH_UP_TICKS,
+  inputBudgetFor,
   type SimulationSettings,
 } from './game/simulation-settings.ts';
 import { type AddressLimitSettings, DEFAULT_ADDRESS_LIMITS } from './limits/address-limits.ts';
 import type { RateLimitOptions } from './limits/keyed-rate-limit.ts';
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './limits/room-limits.ts';
 import { DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_MAX_SEND_BACKLOG_BYTES } from './phoenix/socket-connection.ts';
+import { DEFAULT_LONGPOLL_IDLE_TIMEOUT_MS, DEFAULT_LONGPOLL_WINDOW_MS } from './phoenix/transport/longpoll-transport.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './process-lifecycle.ts';
 import type { ClientIceSettings } from './rtc/client-ice-servers.ts';
 import { type NetworkInterfaces, selectHostAddresses } from './rtc/host-addresses.ts';
@@ -88,6 +101,15 @@ const Environment = z.object({
    * handler (a slow database); more are answered `message queue full`.
    */
   SOCKET_MAX_QUEUED_MESSAGES: Count.default(DEFAULT_MAX_QUEUED_MESSAGES),
+  /** LongPoll (`/socket/longpoll`): how long a poll waits for a message before it is answered 204. */
+  SOCKET_LONGPOLL_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(19_000, 'must stay below phoenix.js’s 20 s LongPoll request timeout')
+    .default(DEFAULT_LONGPOLL_WINDOW_MS),
+  /** A LongPoll session with no request in flight for this long is closed (the tab is gone: its presence leaves). */
+  SOCKET_LONGPOLL_IDLE_TIMEOUT_MS: Count.default(DEFAULT_LONGPOLL_IDLE_TIMEOUT_MS),
   /**
    * Open connections (sockets and HTTP) the server accepts; more are refused at once. Unset: the
    * process's open-files limit less 512 descriptors of headroom, where that limit can be read.
@@ -203,9 +225,23 @@ const Environment = z.object({
   INTERMISSION_SECONDS: z.coerce.number().positive().default(INTERMISSION_SECONDS),
   /** Ticks a room runs back to back after a stall; a longer stall is skipped, not fast-forwarded (4 = 133 ms). */
   GAME_MAX_CATCH_UP_TICKS: z.coerce.number().int().min(1).max(30).default(DEFAULT_MAX_CATCH_UP_TICKS),
-  /** Per tab, inputs accepted at once and per second by the simulation (clients send 30 per second). */
-  GAME_INPUT_BURST: Burst.default(DEFAULT_INPUT_BUDGET.burst),
-  GAME_INPUT_PER_SECOND: z.coerce.number().positive().default(DEFAULT_INPUT_BUDGET.perSecond),
+  /** Simulation steps per second of every room; clients learn it from `sync` (docs/netcode.md: why 30). */
+  GAME_TICK_HZ: z.coerce.number().int().min(MIN_TICK_HZ).max(MAX_TICK_HZ).default(DEFAULT_GAME_RATES.tickHz),
+  /** Snapshots per second to each player, at most GAME_TICK_HZ (docs/netcode.md: why 20). */
+  SNAPSHOT_HZ: z.coerce.number().int().min(MIN_SNAPSHOT_HZ).max(MAX_TICK_HZ).default(DEFAULT_GAME_RATES.snapshotHz),
+  /**
+   * Per tab, inputs accepted at once and per second by the simulation (clients send one per tick).
+   * Unset: a second of ticks at once and twice the tick rate sustained (30 and 60 at 30 Hz).
+   */
+  GAME_INPUT_BURST: Burst.optional(),
+  GAME_INPUT_PER_SECOND: z.coerce.number().positive().optional(),
+  /**
+   * Simulated bad network on every game link of this server, for bots and tests (off by default):
+   * added round trip and jitter in ms, loss in percent; see shared/src/game/network-impairment.ts.
+   */
+  NET_IMPAIR_LAG_MS: z.coerce.number().min(0).max(MAX_IMPAIRMENT_LAG_MS).default(0),
+  NET_IMPAIR_JITTER_MS: z.coerce.number().min(0).max(MAX_IMPAIRMENT_JITTER_MS).default(0),
+  NET_IMPAIR_LOSS: z.coerce.number().min(0).max(MAX_IMPAIRMENT_LOSS_PERCENT).default(0),
   /**
    * A peer with more than this many bytes queued on its DataChannels gets no snapshots until it
    * drains (4 KiB: about 2 s of 8-player snapshots, or a few events' worth of JSON).
@@ -263,6 +299,8 @@ const Environment = z.object({
 
 /** Rules across variables. */
 const CheckedEnvironment = Environment.superRefine((e, context) => {
+  const rates = gameRatesProblem({ tickHz: e.GAME_TICK_HZ, snapshotHz: e.SNAPSHOT_HZ });
+  if (rates !== null) context.addIssue({ code: 'custom', path: ['SNAPSHOT_HZ'], message: rates });
   if (e.RTC_PEER_TIMEOUT_MS <= e.RTC_HEARTBEAT_INTERVAL_MS) {
     context.addIssue({
       code: 'custom',
@@ -312,7 +350,8 @@ const CheckedEnvironment = Environment.superRefine((e, context) => {
     context.addIssue({
       code: 'custom',
       path: [e.TURN_SECRET === undefined ? 'TURN_SECRET' : 'TURN_URLS'],
-      message: 'set both TURN_SECRET and TURN_URLS, or neither (TURN URLs without credentials go in CLIENT_ICE_SERVERS)',
+      message:
+        'set both TURN_SECRET and TURN_URLS, or neither (TURN URLs without credentials go in CLIENT_ICE_SERVERS)',
     });
   }
   e.CLIENT_ICE_SERVERS.forEach((server, index) => {
@@ -324,6 +363,18 @@ const CheckedEnvironment = Environment.superRefine((e, context) => {
       });
     }
   });
+  if (e.ADMIN_PORT) {
+    const last = e.ADMIN_PORT + e.WORKERS - 1;
+    if (last > 65_535) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ADMIN_PORT'],
+        message: `ADMIN_PORT + WORKERS - 1 (${last}) is over 65535`,
+      });
+    } else if (e.PORT >= e.ADMIN_PORT && e.PORT <= last) {
+      context.addIssue({ code: 'custom', path: ['ADMIN_PORT'], message: 'ADMIN_PORT must differ from PORT' });
+    }
+  }
   const worker = e.STARCATCH_WORKER_INDEX;
   if (worker !== undefined && worker >= e.WORKERS) {
     context.addIssue({
@@ -349,6 +400,8 @@ export interface Config {
   readonly socketMaxChannels: number;
   readonly socketMaxBacklogBytes: number;
   readonly socketMaxQueuedMessages: number;
+  readonly socketLongPollWindowMs: number;
+  readonly socketLongPollIdleTimeoutMs: number;
   readonly maxConnections: number | undefined;
   /** Proxies whose `X-Forwarded-For` is believed (Fastify's `trustProxy`); false: none. */
   readonly trustedProxies: readonly string[] | false;
@@ -367,6 +420,8 @@ export interface Config {
   readonly rtcDataLimit: RateLimitOptions;
   readonly roomPushLimits: RoomPushLimits;
   readonly game: SimulationSettings;
+  /** NET_IMPAIR_*: all zero unless a bot run or a test asks for a bad network. */
+  readonly netImpairment: NetworkConditions;
   readonly snapshotMaxBufferedBytes: number;
   readonly gameNoticeIntervalMs: number;
   readonly rtcHeartbeat: { readonly intervalMs: number; readonly timeoutMs: number };
@@ -428,6 +483,8 @@ export function loadConfig(
     socketMaxChannels: e.SOCKET_MAX_CHANNELS,
     socketMaxBacklogBytes: e.SOCKET_MAX_BACKLOG_BYTES,
     socketMaxQueuedMessages: e.SOCKET_MAX_QUEUED_MESSAGES,
+    socketLongPollWindowMs: e.SOCKET_LONGPOLL_WINDOW_MS,
+    socketLongPollIdleTimeoutMs: e.SOCKET_LONGPOLL_IDLE_TIMEOUT_MS,
     maxConnections: e.MAX_CONNECTIONS,
     trustedProxies: e.TRUSTED_PROXIES.length > 0 ? e.TRUSTED_PROXIES : false,
     addressLimits: {
@@ -477,10 +534,15 @@ export function loadConfig(
     },
     game: {
       timing: { roundSeconds: e.ROUND_SECONDS, intermissionSeconds: e.INTERMISSION_SECONDS },
+      rates: { tickHz: e.GAME_TICK_HZ, snapshotHz: e.SNAPSHOT_HZ },
       maxCatchUpTicks: e.GAME_MAX_CATCH_UP_TICKS,
-      inputBudget: { burst: e.GAME_INPUT_BURST, perSecond: e.GAME_INPUT_PER_SECOND },
+      inputBudget: {
+        burst: e.GAME_INPUT_BURST ?? inputBudgetFor(e.GAME_TICK_HZ).burst,
+        perSecond: e.GAME_INPUT_PER_SECOND ?? inputBudgetFor(e.GAME_TICK_HZ).perSecond,
+      },
       inputQueueLimit: DEFAULT_INPUT_QUEUE_LIMIT,
     },
+    netImpairment: { lagMs: e.NET_IMPAIR_LAG_MS, jitterMs: e.NET_IMPAIR_JITTER_MS, lossPercent: e.NET_IMPAIR_LOSS },
     snapshotMaxBufferedBytes: e.SNAPSHOT_MAX_BUFFERED_BYTES,
     gameNoticeIntervalMs: e.GAME_NOTICE_INTERVAL_MS,
     rtcHeartbeat: { intervalMs: e.RTC_HEARTBEAT_INTERVAL_MS, timeoutMs: e.RTC_PEER_TIMEOUT_MS },
@@ -490,7 +552,8 @@ export function loadConfig(
       openTimeoutMs: e.RTC_OPEN_TIMEOUT_MS,
     },
     adminToken: e.ADMIN_TOKEN,
-    adminPort: e.ADMIN_PORT,
+    // Each worker its own admin listener: ADMIN_PORT + its index (0 stays "any free port").
+    adminPort: e.ADMIN_PORT && worker !== undefined ? e.ADMIN_PORT + worker : e.ADMIN_PORT,
     adminHost: e.ADMIN_HOST,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     cluster:

@@ -124,7 +124,10 @@ export function parseIceServers(reply: unknown): IceServerPayload[] {
         ? urls.length > 0
         : Array.isArray(urls) && urls.length > 0 && urls.every((url) => typeof url === 'string' && url.length > 0);
     if (!validUrls) continue;
-    if ((username !== undefined && typeof username !== 'string') || (credential !== undefined && typeof credential !== 'string')) {
+    if (
+      (username !== undefined && typeof username !== 'string') ||
+      (credential !== undefined && typeof credential !== 'string')
+    ) {
       continue;
     }
     servers.push({

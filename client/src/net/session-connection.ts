@@ -1,4 +1,4 @@
-import { type ChatMessage, type RoomSummary, Topic } from '@starcatch/shared';
+import { type ChatMessage, type IceServerPayload, parseIceServers, type RoomSummary, Topic } from '@starcatch/shared';
 import type { Channel } from 'phoenix';
 import { EMPTY_CHAT } from '../state/chat-store.ts';
 import { applyGameEvent, applySnapshot, EMPTY_MATCH } from '../state/match.ts';
@@ -21,8 +21,13 @@ export interface SessionConnectionOptions {
   readonly stores: Pick<Stores, 'lobby' | 'room' | 'chat' | 'net' | 'game'>;
   /** False plays over the WebSocket only (`?rtc=off`). */
   readonly webrtc?: boolean;
-  /** ICE servers for the peer; none (no STUN) by default, which is all loopback and LAN play need. */
+  /**
+   * ICE servers for the peer until the `user:<id>` join reply names the server's (it always does,
+   * possibly none: loopback and LAN play need none).
+   */
   readonly iceServers?: RTCIceServer[];
+  /** `relay`: TURN candidates only (the `?relay=1` debug flag). */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
   readonly timing: NetTiming;
   readonly checkSession: () => Promise<SessionCheck>;
   /** Epoch milliseconds with sub-millisecond precision. */
@@ -85,13 +90,23 @@ export class SessionConnection {
       this.#rejectReady = reject;
     });
     this.#signaling = options.webrtc === false ? null : this.#socket.channel(Topic.user(options.userId));
-    this.#signaling?.join(options.timing.pushTimeoutMs);
     this.#rtc =
       this.#signaling === null
         ? null
-        : new WebRtcLink({ signaling: this.#signaling, timing: options.timing, iceServers: options.iceServers ?? [] });
+        : new WebRtcLink({
+            signaling: this.#signaling,
+            timing: options.timing,
+            iceServers: options.iceServers ?? [],
+            ...(options.iceTransportPolicy && { iceTransportPolicy: options.iceTransportPolicy }),
+          });
     this.#rtc?.changes.add(() => this.#publishRtc());
-    this.#rtc?.start();
+    // The first offer waits for the join reply, which names the ICE servers (TURN credentials made
+    // for this user); every rejoin brings fresh ones for the attempts after it.
+    this.#signaling?.join(options.timing.pushTimeoutMs).receive('ok', (reply: unknown) => {
+      if (this.#closed || this.#rtc === null) return;
+      this.#rtc.setIceServers(parseIceServers(reply).map(toRtcIceServer));
+      this.#rtc.start();
+    });
     this.#ready = Promise.race([this.#lobby.joined, closed]);
     this.#ready.catch(() => {});
     this.#socket.connect();
@@ -214,6 +229,10 @@ export class SessionConnection {
     if (rtc === null || this.#game !== null) return;
     this.#options.stores.net.setState({ dataChannels: rtc.channels, rtcOpenMs: rtc.lastOpenMs });
   }
+}
+
+function toRtcIceServer(server: IceServerPayload): RTCIceServer {
+  return { ...server, urls: typeof server.urls === 'string' ? server.urls : [...server.urls] };
 }
 
 function closedError(): ChannelRequestError {

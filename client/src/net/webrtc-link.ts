@@ -22,8 +22,13 @@ export interface WebRtcLinkOptions {
   /** The joined `user:<id>` channel, which carries the signaling. */
   readonly signaling: Channel;
   readonly timing: NetTiming;
-  /** Passed to RTCPeerConnection; empty (no STUN) for local play. */
+  /**
+   * Passed to RTCPeerConnection; empty (no STUN) for local play. The server sends the real ones in
+   * the `user:<id>` join reply: see `setIceServers`.
+   */
   readonly iceServers?: RTCIceServer[];
+  /** `relay` gathers TURN candidates only (the `?relay=1` debug flag, to test a TURN server). */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
   /** Monotonic ms clock. */
   readonly now?: () => number;
 }
@@ -73,9 +78,13 @@ export class WebRtcLink {
   #tries = 0;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #closed = false;
+  #iceServers: RTCIceServer[];
+  /** ICE server errors already logged (`url code`), so a retrying link logs each one once. */
+  readonly #iceErrorsLogged = new Set<string>();
 
   constructor(options: WebRtcLinkOptions) {
     this.#options = options;
+    this.#iceServers = options.iceServers ?? [];
     this.#now = options.now ?? (() => performance.now());
     const { signaling } = options;
     this.#refs.push(
@@ -117,6 +126,14 @@ export class WebRtcLink {
     this.#offer();
   }
 
+  /**
+   * The ICE servers of the next attempts (each `user:<id>` join reply brings them, with fresh TURN
+   * credentials); an open peer keeps the ones it was made with.
+   */
+  setIceServers(servers: RTCIceServer[]): void {
+    this.#iceServers = servers;
+  }
+
   /** Sends one INPUT message on `state`; false when the channel is not open. */
   send(bytes: Uint8Array<ArrayBuffer>): boolean {
     const channel = this.#attempt?.state;
@@ -148,7 +165,10 @@ export class WebRtcLink {
   }
 
   #offer(): void {
-    const pc = new RTCPeerConnection({ iceServers: this.#options.iceServers ?? [] });
+    const pc = new RTCPeerConnection({
+      iceServers: this.#iceServers,
+      iceTransportPolicy: this.#options.iceTransportPolicy ?? 'all',
+    });
     const events = pc.createDataChannel(DataChannelLabel.events, DATA_CHANNEL_OPTIONS.events);
     const state = pc.createDataChannel(DataChannelLabel.state, DATA_CHANNEL_OPTIONS.state);
     state.binaryType = 'arraybuffer';
@@ -174,6 +194,11 @@ export class WebRtcLink {
       const payload = candidate.toJSON() as IceCandidatePayload;
       if (attempt.answered) this.#pushCandidate(payload);
       else attempt.earlyCandidates.push(payload);
+    };
+    // A TURN server that refuses our credentials is said once, plainly: without the relay this peer
+    // may never connect, and the game stays on the WebSocket.
+    pc.onicecandidateerror = (event) => {
+      if (current()) this.#iceServerError(event);
     };
     pc.onconnectionstatechange = () => {
       if (current() && (pc.connectionState === 'failed' || pc.connectionState === 'closed')) {
@@ -248,6 +273,20 @@ export class WebRtcLink {
     this.bytesOut += text.length;
   }
 
+  #iceServerError({ url, errorCode, errorText }: RTCPeerConnectionIceErrorEvent): void {
+    const key = `${url} ${errorCode}`;
+    if (this.#iceErrorsLogged.has(key)) return;
+    this.#iceErrorsLogged.add(key);
+    if (errorCode === 401 || errorCode === 403 || errorCode === 441) {
+      console.warn(
+        `[starcatch] ICE server ${url} refused our credentials (${errorCode} ${errorText}): no relay, so WebRTC may not connect; playing over the WebSocket meanwhile (server operators: TURN_SECRET must equal the TURN server's static-auth-secret)`,
+      );
+    } else {
+      // 701 (no answer from that server, often on one network interface only) is common and harmless.
+      console.info(`[starcatch] ICE server ${url}: ${errorCode} ${errorText}`);
+    }
+  }
+
   #pushCandidate(candidate: IceCandidatePayload): void {
     this.#options.signaling.push(WebRtcEvent.ice, candidate);
   }
@@ -283,6 +322,7 @@ export class WebRtcLink {
     clearTimeout(attempt.openTimer);
     if (attempt.silenceTimer !== null) clearInterval(attempt.silenceTimer);
     attempt.pc.onicecandidate = null;
+    attempt.pc.onicecandidateerror = null;
     attempt.pc.onconnectionstatechange = null;
     for (const channel of [attempt.events, attempt.state]) {
       channel.onopen = null;

@@ -70,8 +70,8 @@ export interface RtcNetworkSettings {
   /** UDP ports for ICE, inclusive (`min < max`); unset means any free port. */
   readonly portRange: readonly [number, number] | undefined;
   /**
-   * Addresses gathered besides the machine's non-internal interfaces: loopback for local play and
-   * tests, or the public address of a server behind NAT.
+   * The IPv4 addresses gathered on, and nothing else: 127.0.0.1 for local play and tests, the LAN
+   * addresses, or the public address of a server behind NAT (see `selectHostAddresses`).
    */
   readonly hostAddresses: readonly string[];
 }

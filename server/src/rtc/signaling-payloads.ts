@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { RemoteCandidate } from './rtc-peer.ts';
 
@@ -45,11 +46,31 @@ export type ParsedCandidate =
   | { readonly kind: 'end' }
   | { readonly kind: 'candidate'; readonly value: RemoteCandidate };
 
+/**
+ * A candidate's connection address must be an IP literal: a hostname would make the server's
+ * WebRTC engine resolve it (a DNS lookup chosen by the client, and a stall while it runs). The one
+ * exception is an mDNS name (`<uuid>.local`), which browsers use to hide local addresses: it is
+ * accepted here and dropped by the caller without a lookup (see SignalingSession.ice).
+ */
 export function parseCandidate(payload: unknown): Parsed<ParsedCandidate> {
   const result = Candidate.safeParse(payload);
   if (!result.success) return { ok: false, message: describe(result.error) };
   const { candidate, sdpMid, sdpMLineIndex, usernameFragment } = result.data;
   if (candidate === '') return { ok: true, value: { kind: 'end' } };
+  const address = candidateAddress(candidate);
+  if (address === undefined || address === '') {
+    return {
+      ok: false,
+      message:
+        'candidate: no connection address (candidate:<foundation> <component> <transport> <priority> <address> <port> typ …)',
+    };
+  }
+  if (isIP(address) === 0 && !isMdnsName(address)) {
+    return {
+      ok: false,
+      message: `candidate: the address must be an IP literal, not a hostname (got "${address.slice(0, 64)}")`,
+    };
+  }
   return {
     ok: true,
     value: {
@@ -67,6 +88,11 @@ export function parseCandidate(payload: unknown): Parsed<ParsedCandidate> {
 /** The connection address of a `candidate:<foundation> <component> <transport> <priority> <address> …` line. */
 export function candidateAddress(candidate: string): string | undefined {
   return candidate.replace(/^a=/, '').split(' ')[4];
+}
+
+/** An mDNS name as browsers put in host candidates; the same test the caller drops them by. */
+export function isMdnsName(address: string): boolean {
+  return address.endsWith('.local');
 }
 
 function describe(error: z.ZodError): string {

@@ -28,8 +28,11 @@ class WeriftPeer implements RtcPeer {
         urls: typeof server.urls === 'string' ? server.urls : [...server.urls],
       })),
       icePortRange: settings.portRange ? [settings.portRange[0], settings.portRange[1]] : undefined,
-      // werift skips internal interfaces (loopback) unless they are listed here.
+      // Exactly these addresses (see rtc/host-addresses.ts). On its own werift also gathers every
+      // non-internal interface, whatever HOST is: `iceUseIpv4`/`iceUseIpv6` false turn that scan off
+      // (they decide nothing else), and the addresses listed here are gathered regardless.
       iceAdditionalHostAddresses: [...settings.hostAddresses],
+      iceUseIpv4: false,
       iceUseIpv6: false,
     });
   }

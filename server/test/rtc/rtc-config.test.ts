@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 
 describe('WebRTC configuration', () => {
-  it('defaults to no ICE servers, any port, and loopback as an extra host address', () => {
-    const config = loadConfig({});
+  it('defaults to no ICE servers, any port, and loopback alone as the host address on loopback', () => {
+    const config = loadConfig({ HOST: '127.0.0.1' });
 
     expect(config.iceServers).toEqual([]);
     expect(config.rtcPortRange).toBeUndefined();
     expect(config.rtcHostAddresses).toEqual(['127.0.0.1']);
+    expect(config.clientIce).toEqual({ servers: [], turn: undefined });
     expect(config.rtcSignalingLimit).toEqual({ burst: 10, perMinute: 30, strikesPerMinute: 20 });
     expect(config.rtcIceLimit).toEqual({ burst: 60, perMinute: 240, strikesPerMinute: 20 });
   });
@@ -29,8 +30,8 @@ describe('WebRTC configuration', () => {
     expect(config.rtcHostAddresses).toEqual(['203.0.113.7', '127.0.0.1']);
   });
 
-  it('an empty RTC_HOST_ADDRESSES gathers only the machine interfaces', () => {
-    expect(loadConfig({ RTC_HOST_ADDRESSES: '' }).rtcHostAddresses).toEqual([]);
+  it('an empty RTC_HOST_ADDRESSES counts as unset (chosen from HOST: see host-addresses.test.ts)', () => {
+    expect(loadConfig({ HOST: '127.0.0.1', RTC_HOST_ADDRESSES: '' }).rtcHostAddresses).toEqual(['127.0.0.1']);
   });
 
   it.each([
