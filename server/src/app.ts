@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import { ErrorCode } from '@starcatch/shared';
+import { ErrorCode, isUnimpaired } from '@starcatch/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveSecretKey } from './auth/secret-key.ts';
 import { SessionTokens } from './auth/session-token.ts';
@@ -35,6 +35,7 @@ import { openStorage } from './storage/open-storage.ts';
 import { PendingRoundResults } from './storage/pending-round-results.ts';
 import type { Storage } from './storage/storage.ts';
 import { PlayerLinks } from './transport/player-links.ts';
+import { serverImpairment } from './transport/route-impairment.ts';
 
 export interface App {
   readonly http: FastifyInstance;
@@ -132,7 +133,14 @@ export async function buildApp(config: Config): Promise<App> {
     snapshotMaxBufferedBytes: config.snapshotMaxBufferedBytes,
     noticeIntervalMs: config.gameNoticeIntervalMs,
     logger: http.log,
+    impairment: serverImpairment(config.netImpairment),
   });
+  if (!isUnimpaired(config.netImpairment)) {
+    http.log.warn(
+      { netImpairment: config.netImpairment },
+      'NET_IMPAIR_* set: game traffic goes through a simulated bad network',
+    );
+  }
   const host = new RoomHost({ rooms, games, links });
   cluster?.attach({
     host,

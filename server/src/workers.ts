@@ -3,7 +3,9 @@
  * The workers share the one listening port (the primary hands out connections round-robin); each
  * runs the normal server as its own cluster node (`<node name>-w<index>`, its own slice of the
  * WebRTC port range: see `loadConfig`). The primary serves nothing itself: it restarts a worker
- * that dies, and on SIGTERM / SIGINT passes the signal on and exits once every worker has drained.
+ * that dies (an uncaught error makes a worker drain and exit 1: see process-lifecycle.ts), and on
+ * SIGTERM / SIGINT passes the signal on and exits once every worker has drained. A second signal
+ * to the primary kills the workers (SIGKILL) and exits at once.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { Socket } from 'node:dgram';
@@ -16,8 +18,11 @@ export const RESTART_BACKOFF_INITIAL_MS = 1_000;
 export const RESTART_BACKOFF_MAX_MS = 30_000;
 /** A worker that ran at least this long before dying is restarted after the initial backoff again. */
 export const RESTART_BACKOFF_RESET_MS = 60_000;
-/** Workers still running this long after the shutdown signal get SIGKILL (draining takes far less). */
-export const SHUTDOWN_TIMEOUT_MS = 30_000;
+/**
+ * Workers still running this long after their own deadline (SHUTDOWN_TIMEOUT_MS, after which a
+ * worker exits by itself) get SIGKILL: a worker too stuck even for that.
+ */
+export const SHUTDOWN_KILL_GRACE_MS = 5_000;
 /** A worker exiting with EX_CONFIG would refuse again on every restart: the primary stops instead. */
 const EX_CONFIG = 78;
 
@@ -113,7 +118,11 @@ export function runPrimary(config: Config): void {
   };
 
   const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
+    if (stopping) {
+      log(40, { signal }, 'second signal: killing the workers and exiting now');
+      for (const slot of slots) slot.worker?.process.kill('SIGKILL');
+      process.exit(1);
+    }
     stopping = signal;
     const running = slots.filter((slot) => slot.worker);
     log(30, { signal, workers: running.length }, 'shutting down: stopping the workers');
@@ -128,7 +137,7 @@ export function runPrimary(config: Config): void {
         log(40, { worker: slot.index, workerPid: slot.worker.process.pid }, 'worker did not stop in time; killing it');
         slot.worker.process.kill('SIGKILL');
       }
-    }, SHUTDOWN_TIMEOUT_MS).unref();
+    }, config.shutdownTimeoutMs + SHUTDOWN_KILL_GRACE_MS).unref();
     finishIfDone();
   };
 
@@ -138,7 +147,8 @@ export function runPrimary(config: Config): void {
     process.exit(exitCode);
   };
 
-  // Ctrl-C also reaches the workers directly (same process group); a worker ignores a second signal.
+  // Ctrl-C also reaches the workers directly (same process group); a worker ignores a second
+  // signal (process-lifecycle.ts), so only a second one to the primary escalates.
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   log(30, { workers: slots.length, port: config.port }, 'primary started');

@@ -1,4 +1,4 @@
-import { hasControlCharacters } from './user.ts';
+import { formatCharacterProblem, hasControlCharacters } from './user.ts';
 
 /** What the lobby shows of a room. */
 export type RoomState = 'waiting' | 'playing' | 'intermission';
@@ -30,6 +30,8 @@ export function validateNewRoom(
     return { ok: false, message: `name must be 1 to ${ROOM_NAME_MAX_LENGTH} characters` };
   }
   if (hasControlCharacters(clean)) return { ok: false, message: 'name must not contain control characters' };
+  const invisible = formatCharacterProblem(clean, 'name');
+  if (invisible) return { ok: false, message: invisible };
   const size = maxPlayers === undefined ? DEFAULT_MAX_PLAYERS : maxPlayers;
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > limit) {
     return { ok: false, message: `max_players must be a whole number from 1 to ${limit}` };

@@ -17,6 +17,11 @@ export const Reason = {
   unknownEvent: 'unknown event',
   /** The handler's reply cannot be encoded for this client (bytes for a V1 socket, a field over 255 bytes). */
   replyNotEncodable: 'reply not encodable for this client',
+  /**
+   * The push was not queued: this socket, or this channel, already holds its most messages waiting
+   * to be handled (`maxQueuedMessages`). Nothing was done; send again once earlier replies arrive.
+   */
+  queueFull: 'message queue full',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
@@ -34,5 +39,13 @@ export const CloseCode = {
   internalError: 1011,
   /** The server is shutting down or restarting; clients reconnect with backoff. */
   serverRestart: 1012,
+  /**
+   * The client did not read what the server sent it: more than `maxSendBacklogBytes` waited unsent.
+   * 1013 ("try again later", RFC 6455 §7.4.1 / IANA) rather than a private 4xxx code: it is the
+   * registered code for "a temporary condition, reconnect later", which is what the client should
+   * do, and generic WebSocket clients already treat it as retryable. Not 1008 (policy violation):
+   * a slow link is no violation. Not 1009: that one is about a frame the client sent.
+   */
+  sendBacklog: 1013,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -1,6 +1,7 @@
 /**
  * A Phoenix Channels server library: the wire protocol of `phoenix` 1.8 (V1 and V2 serializers,
- * binary frames, heartbeats, channels, replies, broadcasts, Presence) with no game knowledge.
+ * binary frames, heartbeats, channels, replies, broadcasts, Presence) over WebSocket and LongPoll,
+ * with no game knowledge.
  */
 export { CloseCode, Reason } from './catalog.ts';
 export type {
@@ -44,5 +45,14 @@ export { negotiateSerializer } from './serializers/negotiate.ts';
 export type { Serializer } from './serializers/serializer.ts';
 export { v1JsonSerializer } from './serializers/v1-json-serializer.ts';
 export { v2JsonSerializer } from './serializers/v2-json-serializer.ts';
+export type { ConnectionLimits } from './socket-connection.ts';
+export { DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_MAX_SEND_BACKLOG_BYTES } from './socket-connection.ts';
+export type { LongPollBody, LongPollTransportOptions } from './transport/longpoll-transport.ts';
+export {
+  DEFAULT_LONGPOLL_IDLE_TIMEOUT_MS,
+  DEFAULT_LONGPOLL_WINDOW_MS,
+  LongPollStatus,
+  longPollTransport,
+} from './transport/longpoll-transport.ts';
 export type { WebSocketTransportOptions } from './transport/websocket-transport.ts';
-export { webSocketTransport } from './transport/websocket-transport.ts';
+export { DEFAULT_CLOSE_TIMEOUT_MS, webSocketTransport } from './transport/websocket-transport.ts';

@@ -26,6 +26,8 @@ export interface ChannelHost {
   send(frame: Frame): void;
   /** Bytes written to the socket that the client has not taken yet. */
   readonly sendBacklog: number;
+  /** Pushes this channel may hold waiting or running; more are answered `message queue full`. */
+  readonly maxQueuedMessages: number;
   /** Unregisters the channel if it is still the one joined on its topic. */
   forget(channel: JoinedChannel<object>): void;
 }
@@ -54,7 +56,8 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
   #pendingPushes: Frame[] = [];
   /**
    * Broadcasts delivered while `afterJoin` runs wait here, so the `presence_state` it pushes comes
-   * before any `presence_diff` (even the diff of its own `track`): V1 clients need that order (§11).
+   * before any `presence_diff` (even the diff of its own `track`): V1 clients need that order
+   * (docs/protocol.md §6.2, conformance case 43).
    */
   #heldBroadcasts: Frame[] | null = null;
 
@@ -137,16 +140,25 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
     this.#host.presence.untrackAll(this.id);
   }
 
-  /** A client push, handled after every earlier message of this channel. */
+  /**
+   * A client push, handled after every earlier message of this channel; answered `message queue
+   * full` at once when the channel already holds `maxQueuedMessages` (its handler is slower than
+   * the client sends).
+   */
   handleIn(event: string, payload: unknown, ref: string | null): void {
-    this.#mailbox.post(() =>
-      this.#whileJoined(async () => {
-        const handleIn = this.#handler.handleIn;
-        if (!handleIn) throw new Error(`channel for "${this.topic}" has no handleIn for "${event}"`);
-        const result = await handleIn.call(this.#handler, event, payload, this);
-        this.#settle(result, ref);
-      }),
-    );
+    // A synchronous handler with nothing queued before it answers at once: only handlers that
+    // wait (storage) make pushes queue, and only they can fill the queue.
+    const queued = this.#mailbox.tryRun(() => {
+      if (this.#phase !== 'joined') return;
+      const handleIn = this.#handler.handleIn;
+      if (!handleIn) throw new Error(`channel for "${this.topic}" has no handleIn for "${event}"`);
+      const result = handleIn.call(this.#handler, event, payload, this);
+      if (!(result instanceof Promise)) return this.#settle(result, ref);
+      return result.then((settled) => this.#settle(settled, ref));
+    }, this.#host.maxQueuedMessages);
+    if (queued) return;
+    this.#host.logger.debug({ topic: this.topic, event }, 'channel message queue full; push refused');
+    if (ref !== null) this.#sendReply(ref, { status: 'error', response: { reason: Reason.queueFull } });
   }
 
   /** phx_leave: reply ok, then phx_close, then terminate. */

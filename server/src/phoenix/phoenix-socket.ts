@@ -9,8 +9,8 @@ import type { PresenceTracker } from './presence/presence-tracker.ts';
 import { LocalPubSub } from './pubsub/local-pubsub.ts';
 import type { PubSub, Subscriber } from './pubsub/pubsub.ts';
 import type { Serializer } from './serializers/serializer.ts';
-import type { SocketServices, SocketTraffic, Transport } from './socket-connection.ts';
-import { SocketConnection } from './socket-connection.ts';
+import type { ConnectionLimits, SocketServices, SocketTraffic, Transport } from './socket-connection.ts';
+import { DEFAULT_CONNECTION_LIMITS, SocketConnection } from './socket-connection.ts';
 import { TopicRouter } from './topic-router.ts';
 
 /** What the transport learned during the handshake, for `connect` to decide on. */
@@ -113,10 +113,18 @@ export class PhoenixSocket<Assigns extends object> {
     return Promise.resolve(this.#options.connect(info));
   }
 
-  /** Opens a connection on an established transport with the assigns `connect` returned. */
-  open(serializer: Serializer, transport: Transport, assigns: Assigns): SocketConnection<Assigns> {
+  /**
+   * Opens a connection on an established transport with the assigns `connect` returned, under the
+   * transport's limits (one object shared by all its connections).
+   */
+  open(
+    serializer: Serializer,
+    transport: Transport,
+    assigns: Assigns,
+    limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS,
+  ): SocketConnection<Assigns> {
     const socketId = this.#options.id?.(assigns) ?? null;
-    const connection = new SocketConnection(this.#services, serializer, transport, assigns, socketId);
+    const connection = new SocketConnection(this.#services, serializer, transport, assigns, socketId, limits);
     this.#connections.add(connection);
     if (socketId !== null) {
       let group = this.#byId.get(socketId);

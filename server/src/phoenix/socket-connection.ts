@@ -20,6 +20,30 @@ export interface Transport {
   readonly bufferedAmount: number;
 }
 
+/** Limits of one connection, set by the transport that opens it (defaults: `DEFAULT_CONNECTION_LIMITS`). */
+export interface ConnectionLimits {
+  /**
+   * Unsent bytes (`Transport.bufferedAmount`) past which the connection is closed with
+   * `CloseCode.sendBacklog` (1013): a client that does not read must not make the server hold
+   * everything sent to it.
+   */
+  readonly maxSendBacklogBytes: number;
+  /**
+   * Messages waiting or being handled, counted per socket and per joined channel, past which a
+   * further push is answered `message queue full` instead of queued.
+   */
+  readonly maxQueuedMessages: number;
+}
+
+/** 4 MiB: far above what a healthy client lets pile up (game snapshots stop at 4 KiB), far below what hurts. */
+export const DEFAULT_MAX_SEND_BACKLOG_BYTES = 4 * 1024 * 1024;
+/** A client has a few pushes in flight; 100 waiting means it is sending faster than it is answered. */
+export const DEFAULT_MAX_QUEUED_MESSAGES = 100;
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  maxSendBacklogBytes: DEFAULT_MAX_SEND_BACKLOG_BYTES,
+  maxQueuedMessages: DEFAULT_MAX_QUEUED_MESSAGES,
+};
+
 /** The socket-wide pieces a connection shares with every other connection. */
 export interface SocketServices<Assigns extends object> {
   readonly router: TopicRouter<ChannelHandler<Assigns>>;
@@ -55,6 +79,7 @@ export class SocketConnection<Assigns extends object> implements ChannelHost {
   readonly #transport: Transport;
   readonly #channels = new Map<string, JoinedChannel<Assigns>>();
   readonly #inbox: Mailbox;
+  readonly #limits: ConnectionLimits;
   #open = true;
 
   constructor(
@@ -63,17 +88,16 @@ export class SocketConnection<Assigns extends object> implements ChannelHost {
     transport: Transport,
     assigns: Assigns,
     socketId: string | null,
+    limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS,
   ) {
     this.id = services.newId();
     this.#services = services;
+    this.#limits = limits;
     this.serializer = serializer;
     this.#transport = transport;
     this.assigns = assigns;
     this.socketId = socketId;
-    this.#inbox = new Mailbox((error) => {
-      this.logger.error({ err: error, connection: this.id }, 'socket message handling failed');
-      this.close(CloseCode.internalError, 'internal error');
-    });
+    this.#inbox = new Mailbox((error) => this.#dispatchFailed(error));
   }
 
   get pubsub(): PubSub {
@@ -95,6 +119,11 @@ export class SocketConnection<Assigns extends object> implements ChannelHost {
   /** Bytes written to this socket that the client has not taken yet. */
   get sendBacklog(): number {
     return this.#transport.bufferedAmount;
+  }
+
+  /** Messages a joined channel of this connection may hold waiting or running. */
+  get maxQueuedMessages(): number {
+    return this.#limits.maxQueuedMessages;
   }
 
   /** How many channels this connection has joined. */
@@ -120,13 +149,32 @@ export class SocketConnection<Assigns extends object> implements ChannelHost {
       this.close(CloseCode.malformedFrame, error.message);
       return;
     }
-    this.#inbox.post(() => this.#dispatch(message));
+    // Nothing waiting (no join in progress): handle it now, which keeps a burst of pushes from
+    // piling up in the socket's queue. A join, or anything behind one, takes its turn in the queue.
+    if (this.#inbox.depth === 0 && message.event !== Event.join) {
+      try {
+        this.#dispatch(message);
+      } catch (error) {
+        this.#dispatchFailed(error);
+      }
+      return;
+    }
+    if (!this.#inbox.tryPost(() => this.#dispatch(message), this.#limits.maxQueuedMessages)) this.#refuse(message);
   }
 
   send(frame: Frame): void {
     if (!this.#open) return;
     this.#services.traffic.framesOut++;
     this.#transport.send(frame);
+    const backlog = this.#transport.bufferedAmount;
+    if (backlog > this.#limits.maxSendBacklogBytes) {
+      // The close frame queues behind the backlog; the transport drops a client that never takes it.
+      this.logger.warn(
+        { connection: this.id, backlog, limit: this.#limits.maxSendBacklogBytes },
+        'client not reading: send backlog over the limit; closing socket',
+      );
+      this.close(CloseCode.sendBacklog, 'send backlog over the limit');
+    }
   }
 
   forget(channel: JoinedChannel<object>): void {
@@ -150,17 +198,20 @@ export class SocketConnection<Assigns extends object> implements ChannelHost {
     this.#services.release(this);
   }
 
-  async #dispatch(message: InboundMessage): Promise<void> {
+  #dispatchFailed(error: unknown): void {
+    this.logger.error({ err: error, connection: this.id }, 'socket message handling failed');
+    this.close(CloseCode.internalError, 'internal error');
+  }
+
+  /** Routes one message; only a join returns a promise (later frames wait for it). */
+  #dispatch(message: InboundMessage): Promise<void> | undefined {
     if (!this.#open) return;
     const { topic, event, joinRef, ref } = message;
     if (topic === SOCKET_TOPIC && event === Event.heartbeat) {
       if (ref !== null) this.#reply(null, ref, topic, { status: 'ok', response: {} });
       return;
     }
-    if (event === Event.join) {
-      await this.#join(message);
-      return;
-    }
+    if (event === Event.join) return this.#join(message);
     const channel = this.#channels.get(topic);
     if (!channel) {
       if (ref === null) return;
@@ -219,6 +270,15 @@ export class SocketConnection<Assigns extends object> implements ChannelHost {
     this.#reply(newJoinRef, ref, topic, result);
     if (joined) channel.activate();
     previous?.sendClose();
+  }
+
+  /**
+   * The socket's queue is full (frames wait behind a slow join): answer at once, out of turn,
+   * rather than hold one more frame. A frame without a ref has nobody to tell and is dropped.
+   */
+  #refuse({ joinRef, ref, topic, event }: InboundMessage): void {
+    this.logger.debug({ connection: this.id, topic, event }, 'socket message queue full; message refused');
+    if (ref !== null) this.#reply(joinRef, ref, topic, { status: 'error', response: { reason: Reason.queueFull } });
   }
 
   #refuseRefless(topic: string): void {

@@ -66,6 +66,25 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX round_results_user_id ON round_results (user_id)',
     ],
   },
+  {
+    version: 4,
+    name: 'player totals',
+    statements: () => [
+      // The leaderboard, kept up to date by saveRoundResults in the same transaction as the round's
+      // lines, so a request reads the top rows of an index instead of summing every round.
+      `CREATE TABLE player_totals (
+        user_id TEXT PRIMARY KEY,
+        nickname TEXT NOT NULL,
+        stars BIGINT NOT NULL,
+        wins BIGINT NOT NULL,
+        rounds BIGINT NOT NULL
+      )`,
+      'CREATE INDEX player_totals_rank ON player_totals (stars DESC, wins DESC, rounds ASC, user_id ASC)',
+      // Backfill from the rounds stored before this migration.
+      `INSERT INTO player_totals (user_id, nickname, stars, wins, rounds)
+       SELECT user_id, MAX(nickname), SUM(score), SUM(won), COUNT(*) FROM round_results GROUP BY user_id`,
+    ],
+  },
 ];
 
 /** The advisory lock nodes of a cluster take to migrate one at a time ("SCMG" in ASCII). */

@@ -110,39 +110,50 @@ export class Storage {
     return row !== undefined && row.closed_at !== null;
   }
 
-  /** Stores every player's line of a finished round, all or nothing. */
+  /**
+   * Stores every player's line of a finished round and adds it to the player's totals, all or
+   * nothing: the totals always equal the sum of the stored lines.
+   */
   async saveRoundResults(round: FinishedRound): Promise<void> {
-    await this.#db.transaction(
-      round.players.map((player) => ({
-        sql: `INSERT INTO round_results (room_id, round, user_id, nickname, slot, score, won, ended_at)
-              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        params: [
-          round.roomId,
-          round.round,
-          player.userId,
-          player.nickname,
-          player.slot,
-          player.score,
-          player.won ? 1 : 0,
-          round.endedAt,
-        ],
-      })),
-    );
+    const lines = round.players.map((player) => ({
+      sql: `INSERT INTO round_results (room_id, round, user_id, nickname, slot, score, won, ended_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      params: [
+        round.roomId,
+        round.round,
+        player.userId,
+        player.nickname,
+        player.slot,
+        player.score,
+        player.won ? 1 : 0,
+        round.endedAt,
+      ],
+    }));
+    // In user id order: two rounds sharing players (one user in two rooms, on two nodes) lock their
+    // totals rows in the same order, so they wait for each other instead of deadlocking.
+    const players = [...round.players].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+    const totals = players.map((player) => ({
+      sql: `INSERT INTO player_totals (user_id, nickname, stars, wins, rounds) VALUES ($1, $2, $3, $4, 1)
+            ON CONFLICT (user_id) DO UPDATE SET nickname = excluded.nickname,
+              stars = player_totals.stars + excluded.stars, wins = player_totals.wins + excluded.wins,
+              rounds = player_totals.rounds + 1`,
+      params: [player.userId, player.nickname, player.score, player.won ? 1 : 0],
+    }));
+    await this.#db.transaction([...lines, ...totals]);
   }
 
   /**
    * The top `limit` players over every stored round: most stars first, then most wins, then fewer
-   * rounds (the same stars in fewer rounds ranks higher). A user id keeps one nickname for life
-   * (each sign-in makes a new user), so any row's nickname is the player's.
+   * rounds (the same stars in fewer rounds ranks higher). Read from `player_totals` through its
+   * ranking index: the first `limit` entries of an index, whatever the number of rounds stored.
    */
   async leaderboard(limit: number): Promise<LeaderboardEntry[]> {
     const rows = await this.#db.query(
-      `SELECT user_id, MAX(nickname) AS nickname, SUM(score) AS stars, SUM(won) AS wins, COUNT(*) AS rounds
-       FROM round_results GROUP BY user_id
+      `SELECT user_id, nickname, stars, wins, rounds FROM player_totals
        ORDER BY stars DESC, wins DESC, rounds ASC, user_id ASC LIMIT $1`,
       [limit],
     );
-    // PostgreSQL returns SUM and COUNT as bigint strings; SQLite as numbers.
+    // BIGINT columns: numbers on both engines (postgres-database.ts parses int8); Number() for safety.
     return rows.map((row, index) => ({
       rank: index + 1,
       user_id: String(row.user_id),

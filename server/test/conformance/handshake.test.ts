@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { heartbeat, heartbeatReply, v1, v1Reply } from './frames.ts';
 import { expectAlive, handshakeStatus, rawUpgrade, useProtocolServer } from './harness.ts';
 
-// §1 and §8 cases 1-7: everything decided before or during the upgrade.
+// docs/protocol.md §2, cases 1-7 of its §13: everything decided before or during the upgrade.
 
 /** `Sec-WebSocket-Protocol` entry phoenix.js builds from `authToken`: btoa without padding. */
 const bearer = (token: string) => `base64url.bearer.phx.${btoa(token).replace(/=+$/, '')}`;
@@ -117,9 +117,10 @@ describe('the protocol test server', () => {
     const server = await harness.start({ maxFrameSize: 1024 });
     const big = await harness.connect(server);
     const other = await harness.connect(server);
-    big.send(heartbeat('x'.repeat(900)));
-    expect(await big.nextJson()).toEqual(heartbeatReply('x'.repeat(900)));
-    big.send(heartbeat('x'.repeat(2000)));
+    // The size is in the payload: a ref over 255 bytes is malformed on its own (1007, field-limits.test.ts).
+    big.send([null, '1', 'phoenix', 'heartbeat', { pad: 'x'.repeat(900) }]);
+    expect(await big.nextJson()).toEqual(heartbeatReply('1'));
+    big.send([null, '2', 'phoenix', 'heartbeat', { pad: 'x'.repeat(2000) }]);
     expect((await big.closed).code).toBe(1009);
     await expectAlive(other);
   });

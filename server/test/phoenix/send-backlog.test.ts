@@ -23,7 +23,11 @@ const floodChannel: ChannelHandler<TestAssigns> = {
 describe('sendBacklog', () => {
   let server: ProtocolTestServer;
   beforeAll(async () => {
-    server = await startProtocolTestServer({ socket: { channels: { 'flood:*': floodChannel } } });
+    // Above the flood, so the backlog cap (backlog-cap.test.ts) does not close this socket.
+    server = await startProtocolTestServer({
+      socket: { channels: { 'flood:*': floodChannel } },
+      maxSendBacklogBytes: 2 * FLOOD_BYTES,
+    });
   });
   afterAll(() => server.close());
 

@@ -81,5 +81,8 @@ describe('webrtc:ice with a hostname, against the real server', () => {
     expect(bobPeer.pc.connectionState).toBe('connected');
     expect(rtc.serverPeerOf(mallory.userId)).toBeDefined();
     expect(rtc.serverPeerOf(bob.userId)).toBeDefined();
+    console.info(
+      `a hostname candidate: invalid_candidate in ${refusedInMs.toFixed(1)} ms; both peers stayed connected`,
+    );
   });
 });

@@ -8,6 +8,11 @@ import type { Frame } from '../message.ts';
 import type { PhoenixSocket } from '../phoenix-socket.ts';
 import { negotiateSerializer } from '../serializers/negotiate.ts';
 import type { Serializer } from '../serializers/serializer.ts';
+import {
+  type ConnectionLimits,
+  DEFAULT_MAX_QUEUED_MESSAGES,
+  DEFAULT_MAX_SEND_BACKLOG_BYTES,
+} from '../socket-connection.ts';
 import type { OriginCheck } from './handshake.ts';
 import { flattenQuery, originAllowed, readSubprotocols } from './handshake.ts';
 
@@ -21,10 +26,27 @@ export interface WebSocketTransportOptions<Assigns extends object> {
   readonly maxFrameSize?: number;
   /** Close a socket that sent nothing for this long (ms), with 1002. Default 60 000. */
   readonly idleTimeoutMs?: number;
+  /**
+   * Close a socket with 1013 once more than this many bytes wait unsent to it (the client is not
+   * reading). Default `DEFAULT_MAX_SEND_BACKLOG_BYTES` (4 MiB).
+   */
+  readonly maxSendBacklogBytes?: number;
+  /**
+   * Messages a socket (waiting behind a join) and each of its channels (waiting for the handler)
+   * may hold; more are answered `message queue full`. Default `DEFAULT_MAX_QUEUED_MESSAGES` (100).
+   */
+  readonly maxQueuedMessages?: number;
+  /**
+   * A socket the server closed is dropped if the client has not answered the close frame within
+   * this long (ms): one that stopped reading never would, and would hold its backlog and a
+   * shutdown's drain for ws's own 30 s. Default 5 000.
+   */
+  readonly closeTimeoutMs?: number;
 }
 
 export const DEFAULT_MAX_FRAME_SIZE = 128 * 1024;
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
 interface Accepted<Assigns> {
   readonly serializer: Serializer;
@@ -47,14 +69,21 @@ export async function webSocketTransport<Assigns extends object>(
   const url = `${options.path ?? '/socket'}/websocket`;
   const checkOrigin = options.checkOrigin ?? false;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const limits: ConnectionLimits = {
+    maxSendBacklogBytes: positive(options.maxSendBacklogBytes ?? DEFAULT_MAX_SEND_BACKLOG_BYTES, 'maxSendBacklogBytes'),
+    maxQueuedMessages: positive(options.maxQueuedMessages ?? DEFAULT_MAX_QUEUED_MESSAGES, 'maxQueuedMessages'),
+  };
   const accepted = new WeakMap<FastifyRequest, Accepted<Assigns>>();
+  const serverOptions = {
+    maxPayload: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
+    // A ws 8.18.3+ option that @types/ws 8.18 does not declare yet (hence no object literal below).
+    closeTimeout: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
+    // The handshake hook has already refused offers without "phoenix"; never echo the token entry.
+    handleProtocols: (protocols: Set<string>) => (protocols.has(PHOENIX_SUBPROTOCOL) ? PHOENIX_SUBPROTOCOL : false),
+  };
 
   await fastify.register(websocket, {
-    options: {
-      maxPayload: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
-      // The handshake hook has already refused offers without "phoenix"; never echo the token entry.
-      handleProtocols: (protocols: Set<string>) => (protocols.has(PHOENIX_SUBPROTOCOL) ? PHOENIX_SUBPROTOCOL : false),
-    },
+    options: serverOptions,
     preClose(done) {
       socket.drain();
       this.websocketServer.close(() => done());
@@ -101,7 +130,7 @@ export async function webSocketTransport<Assigns extends object>(
         return;
       }
       releaseUpgradeRequest(ws, handshakeResult.response);
-      attach(ws, socket, handshakeResult, idleTimeoutMs);
+      attach(ws, socket, handshakeResult, idleTimeoutMs, limits);
     },
   });
 
@@ -132,6 +161,7 @@ function attach<Assigns extends object>(
   socket: PhoenixSocket<Assigns>,
   { serializer, assigns }: Pick<Accepted<Assigns>, 'serializer' | 'assigns'>,
   idleTimeoutMs: number,
+  limits: ConnectionLimits,
 ): void {
   const connection = socket.open(
     serializer,
@@ -143,6 +173,7 @@ function attach<Assigns extends object>(
       },
     },
     assigns,
+    limits,
   );
   const idle = setTimeout(() => connection.close(CloseCode.idleTimeout, 'idle timeout'), idleTimeoutMs);
   ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -156,6 +187,11 @@ function attach<Assigns extends object>(
   ws.on('error', (error) => {
     socket.logger.warn({ err: error, connection: connection.id }, 'websocket error');
   });
+}
+
+function positive(value: number, name: string): number {
+  if (!(value > 0)) throw new RangeError(`${name} must be positive`);
+  return value;
 }
 
 function toBytes(data: RawData): Uint8Array {
