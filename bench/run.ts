@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { clusterSummary, clusterTables } from './cluster/report.ts';
+import { type ClusterResult, runClusterSuite } from './cluster/suite.ts';
 import { connectionsSummary, connectionsTables } from './connections/report.ts';
 import { type ConnectionsResult, runConnectionsSuite } from './connections/suite.ts';
 import {
@@ -19,12 +21,13 @@ import { runWebRtcSuite, type WebRtcResult } from './webrtc/suite.ts';
  * `pnpm bench`: runs the benchmark suites, prints a table per suite and writes every number to
  * bench/results/<timestamp>.json. Reports only; it never fails on a slow result.
  *
- *   --only SUITE          run one suite: micro | fanout | webrtc | connections
+ *   --only SUITE          run one suite: micro | fanout | webrtc | connections | cluster
  *   --quick               shorter windows (smoke run, numbers are noisy)
  *   --profile             CPU-profile each fan-out server child into bench/results/profiles/
  *                         (and the WebRTC suite's server)
  *   --workers N           load-generator worker threads (default 2)
- *   --rounds N            fan-out rounds per scenario and server, order alternating (default 2)
+ *   --rounds N            fan-out rounds per scenario and server, order alternating (default 2);
+ *                         also the cluster suite's fan-out rounds per topology
  *   --sockets N           sockets the connections suite requests (default 20000)
  */
 const { values } = parseArgs({
@@ -37,7 +40,7 @@ const { values } = parseArgs({
     sockets: { type: 'string', default: '20000' },
   },
 });
-const SUITES = ['micro', 'fanout', 'webrtc', 'connections'];
+const SUITES = ['micro', 'fanout', 'webrtc', 'connections', 'cluster'];
 if (values.only !== undefined && !SUITES.includes(values.only)) {
   throw new Error(`--only must be one of ${SUITES.join(', ')}, got ${values.only}`);
 }
@@ -62,6 +65,7 @@ const report: {
   fanout?: { runs: FanoutRun[]; comparisons: FanoutComparison[] };
   webrtc?: WebRtcResult;
   connections?: ConnectionsResult;
+  cluster?: ClusterResult;
 } = {
   startedAt: startedAt.toISOString(),
   machine: {
@@ -207,6 +211,42 @@ if (runs('connections')) {
   );
   report.connections = connections;
   printReport(connectionsTables(connections), connectionsSummary(connections));
+}
+
+// Last: it pins this process and its children to CPUs (and restores the affinity when done).
+if (runs('cluster')) {
+  const cluster = await runClusterSuite(
+    {
+      latency: {
+        warmupMs: values.quick ? 1500 : 3000,
+        windowMs: values.quick ? 5000 : 20_000,
+        drainMs: 500,
+        idleMs: values.quick ? 3000 : 10_000,
+        openTimeoutMs: 15_000,
+        botsPerNode: 4,
+      },
+      fanout: {
+        warmupMs: values.quick ? 1000 : 3000,
+        measureMs: values.quick ? 3000 : 10_000,
+        drainMs: 1500,
+        bodyBytes: 80,
+        rounds: values.quick ? 1 : rounds,
+      },
+      workers: {
+        players: 64,
+        roomSize: 8,
+        warmupMs: values.quick ? 1500 : 3000,
+        windowMs: values.quick ? 4000 : 15_000,
+        drainMs: 500,
+        botProcesses: 2,
+        inFlight: 8,
+        openTimeoutMs: 15_000,
+      },
+    },
+    log,
+  );
+  report.cluster = cluster;
+  printReport(clusterTables(cluster), clusterSummary(cluster));
 }
 
 report.finishedAt = new Date().toISOString();

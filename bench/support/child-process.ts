@@ -6,7 +6,7 @@ const STOP_TIMEOUT_MS = 10_000;
 /**
  * Stops a child and resolves once it has exited: by `how` (SIGTERM, or closing its IPC channel for
  * a child that exits when its parent lets go), then SIGKILL if it has not gone within 10 s. An
- * overloaded server may never run its SIGTERM handler (webrtc-notes §5 pitfall 8).
+ * overloaded server may never run its SIGTERM handler (docs/webrtc.md §8).
  */
 export function stopChild(child: ChildProcess, how: 'SIGTERM' | 'disconnect' = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

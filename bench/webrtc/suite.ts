@@ -37,7 +37,7 @@ export interface WebRtcOptions {
   /** After the window, for the acks of its last inputs. */
   readonly drainMs: number;
   readonly botProcesses: number;
-  /** Negotiations in flight at once (webrtc-notes §4: more than ~8 stalls for ~5 s). */
+  /** Negotiations in flight at once, paced as a lobby would (docs/webrtc.md §6). */
   readonly inFlight: number;
   readonly openTimeoutMs: number;
   /** When set, the server runs under --cpu-prof and writes its profile here on exit. */

@@ -1,0 +1,313 @@
+import {
+  addLoopbackCandidate,
+  createLoopbackOffer,
+  createLoopbackOfferer,
+  type LoopbackOfferer,
+  onLoopbackCandidate,
+} from '../../server/test/rtc/loopback-offerer.ts';
+import {
+  Direction,
+  decodeSnapshot,
+  encodeInput,
+  GameChannelEvent,
+  type IceCandidatePayload,
+  SNAPSHOT_RATE,
+  TICK_RATE,
+  Topic,
+  type WebRtcAnswer,
+  WebRtcEvent,
+  type WebRtcStatePayload,
+} from '../../shared/src/index.ts';
+import { INPUT_RATE, signIn } from '../webrtc/bot.ts';
+import { Meter } from '../webrtc/meter.ts';
+import { ClusterWire } from './wire.ts';
+
+/** How a bot's game traffic travels: DataChannels to the room's host, or `room:<id>` on its socket. */
+export type BotTransport = 'webrtc' | 'websocket';
+
+const { up, down, left, right } = Direction;
+const STEERING = [up, up | right, right, right | down, down, down | left, left, left | up];
+const STEER_EVERY = 45;
+const INPUT_PERIOD_MS = 1000 / INPUT_RATE;
+/** Every bot's phase moves on by PHASE_STEP of the period each PHASE_EPOCH_MS (golden ratio: well spread). */
+const PHASE_EPOCH_MS = 1000;
+const PHASE_STEP = 0.618_033_988_75;
+/** Epoch numbers are taken modulo this, which keeps `epoch × PHASE_STEP` exact enough. */
+const PHASE_EPOCHS = 1_000_000;
+const ALIGN_SLACK_MS = 0.01;
+
+/** What one bot saw in a measured window. */
+export interface BotWindow {
+  readonly label: string;
+  /** Where in the input period (0–1) it sends. */
+  readonly phase: number;
+  readonly transport: BotTransport;
+  readonly inputs: number;
+  readonly snapshots: number;
+  /** Of `snapshots`, those that came over the WebSocket (a WebRTC bot should have none). */
+  readonly snapshotsOverSocket: number;
+  readonly events: number;
+  readonly ticks: number;
+  readonly missedSnapshots: number;
+  readonly unackedAtSnapshots: number;
+  /** Input → acknowledging snapshot of the window's inputs, ms (unsorted). */
+  readonly rtts: Float64Array;
+  readonly lost: boolean;
+  readonly lostReason: string | undefined;
+}
+
+/**
+ * A player as a cluster-aware tab plays, on the node its socket is on: a guest session, `user:<id>`,
+ * then `room:<id>` FIRST (its node may relay the seat to the room's host), and only then, for
+ * WebRTC, the offer: the node forwards it to the host, so the peer is made where the room runs and
+ * no `peer_moved` comes. (`webrtc/bot.ts` offers before joining, which on a cluster makes the peer
+ * on the socket's node and has it closed when the room is elsewhere.) Over WebRTC inputs go on
+ * `state`; on the WebSocket fallback they are binary `input` pushes on `room:<id>` and snapshots
+ * come back as binary `snapshot` pushes. Each bot has its own meter, so figures are per bot.
+ *
+ * Inputs: 30 per second, at a phase of the input period the suite chooses, moved on every second.
+ * A bot's latency depends on where its inputs fall against the room's 30 Hz tick (up to 33 ms apart
+ * at p50 with nothing else different), and a delay of 1 ms costs a whole tick to the phases just
+ * before the tick: so the suite gives each host bot a remote twin with the same phase, and every
+ * second all phases move on by the same step, so that over a window each twin pair samples many
+ * phases. A phase only ever moves later, so two inputs are never closer than a period. (Sending each
+ * input at a random point of its slot would sometimes put two in one tick: the room applies one
+ * per tick, and at a steady 30 Hz that backlog persists, a random walk of queueing delay.)
+ */
+export class ClusterBot {
+  readonly label: string;
+  readonly transport: BotTransport;
+  readonly phase: number;
+  readonly meter = new Meter();
+  readonly #wire: ClusterWire;
+  readonly #roomTopic: string;
+  #peer: LoopbackOfferer | undefined;
+  readonly #pendingSeq: number[] = [];
+  readonly #pendingAt: number[] = [];
+  #seq = 0;
+  #ack = 0;
+  #tick = -1;
+  #windowStart = Number.POSITIVE_INFINITY;
+  #windowEnd = Number.NEGATIVE_INFINITY;
+  #snapshotsOverSocket = 0;
+  nextInputAt = Number.POSITIVE_INFINITY;
+  lost = false;
+  lostReason: string | undefined;
+
+  private constructor(wire: ClusterWire, roomTopic: string, label: string, transport: BotTransport, phase: number) {
+    this.#wire = wire;
+    this.#roomTopic = roomTopic;
+    this.label = label;
+    this.transport = transport;
+    this.phase = phase;
+    wire.onLost = () => this.#lose('socket closed');
+    wire.onBinary(roomTopic, GameChannelEvent.snapshot, (data) => this.#snapshot(data, 'websocket'));
+    wire.on(roomTopic, GameChannelEvent.event, () => this.meter.event(performance.now()));
+  }
+
+  /**
+   * Signs in, joins `user:<id>` and `room:<id>`; for WebRTC then negotiates the peer and resolves
+   * once both DataChannels are open.
+   */
+  static async connect(
+    urls: { readonly http: string; readonly socket: string },
+    player: {
+      readonly nickname: string;
+      readonly roomId: string;
+      readonly label: string;
+      readonly transport: BotTransport;
+      readonly phase: number;
+    },
+    openTimeoutMs: number,
+  ): Promise<ClusterBot> {
+    const { transport } = player;
+    const { token, user } = await signIn(urls.http, player.nickname);
+    const wire = await ClusterWire.open(urls.socket, token);
+    const bot = new ClusterBot(wire, Topic.room(player.roomId), player.label, transport, player.phase);
+    try {
+      const userTopic = Topic.user(user.id);
+      wire.on(userTopic, WebRtcEvent.state, (payload) => {
+        const { state, reason } = payload as WebRtcStatePayload;
+        if (state === 'closed' || state === 'failed') bot.#lose(`webrtc:state ${state}${reason ? ` (${reason})` : ''}`);
+      });
+      await wire.join(userTopic);
+      const joined = (await wire.join(bot.#roomTopic)) as { state_encoding?: unknown } | null;
+      if (joined?.state_encoding !== 'binary') {
+        throw new Error(`room join: state_encoding ${String(joined?.state_encoding)}, expected binary`);
+      }
+      if (transport === 'webrtc') await bot.#negotiate(userTopic, openTimeoutMs);
+      return bot;
+    } catch (cause) {
+      bot.close();
+      throw cause;
+    }
+  }
+
+  /**
+   * Starts the 30 Hz input clock at the bot's phase of the input period, on the clock every process
+   * of the machine shares (`performance.timeOrigin + performance.now()`), so bots in different
+   * processes given the same phase send at the same moments.
+   */
+  play(now: number): void {
+    this.nextInputAt = this.#alignedFrom(now);
+  }
+
+  /**
+   * The bot's phase during the phase epoch that contains `at`: its own phase, moved on by
+   * PHASE_STEP every epoch, the same for every bot of the machine (the epoch comes from the shared
+   * clock), so twins stay twins while both sample many phases over a window.
+   */
+  #phaseAt(at: number): number {
+    const epoch = Math.floor((performance.timeOrigin + at) / PHASE_EPOCH_MS) % PHASE_EPOCHS;
+    return (this.phase + epoch * PHASE_STEP) % 1;
+  }
+
+  /** The first moment at or after `at` (performance.now() ms) that is on the bot's current phase. */
+  #alignedFrom(at: number): number {
+    const target = this.#phaseAt(at) * INPUT_PERIOD_MS;
+    let offset = (((target - (performance.timeOrigin + at)) % INPUT_PERIOD_MS) + INPUT_PERIOD_MS) % INPUT_PERIOD_MS;
+    // Rounding of an instant already on the phase must not cost a whole period.
+    if (offset > INPUT_PERIOD_MS - ALIGN_SLACK_MS) offset = 0;
+    return at + offset;
+  }
+
+  /** Starts counting a window `[start, end)` from zero. */
+  open(start: number, end: number): void {
+    this.meter.open(start, end);
+    this.#windowStart = start;
+    this.#windowEnd = end;
+    this.#snapshotsOverSocket = 0;
+  }
+
+  report(): BotWindow {
+    const m = this.meter;
+    return {
+      label: this.label,
+      phase: this.phase,
+      transport: this.transport,
+      inputs: m.inputs,
+      snapshots: m.snapshots,
+      snapshotsOverSocket: this.#snapshotsOverSocket,
+      events: m.events,
+      ticks: m.ticks,
+      missedSnapshots: m.missedSnapshots,
+      unackedAtSnapshots: m.unackedAtSnapshots,
+      rtts: m.rtts(),
+      lost: this.lost,
+      lostReason: this.lostReason,
+    };
+  }
+
+  sendInput(now: number): void {
+    const seq = ++this.#seq;
+    const bits = STEERING[Math.floor(seq / STEER_EVERY) % STEERING.length] ?? 0;
+    const input = encodeInput({ seq, bits, clientTime: Math.floor(now) });
+    if (this.#peer) this.#peer.state.send(Buffer.from(input.buffer));
+    else this.#wire.pushBinary(this.#roomTopic, GameChannelEvent.input, input);
+    this.#pendingSeq.push(seq);
+    this.#pendingAt.push(now);
+    this.meter.input(now);
+    // One period on, then later (never earlier) to the phase of that moment's epoch: no two inputs
+    // closer than a period. Fell behind (a stalled process): the next slot after now, no burst.
+    this.nextInputAt = this.#alignedFrom(this.nextInputAt + INPUT_PERIOD_MS);
+    if (this.nextInputAt < now) this.nextInputAt = this.#alignedFrom(now);
+  }
+
+  close(): void {
+    this.nextInputAt = Number.POSITIVE_INFINITY;
+    this.#wire.close();
+    void this.#peer?.pc.close().catch(() => undefined);
+  }
+
+  #lose(reason: string): void {
+    if (this.lost) return;
+    this.lost = true;
+    this.lostReason = reason;
+  }
+
+  /** As `webrtc/bot.ts`: channels created before the offer, early candidates held until it is sent. */
+  async #negotiate(userTopic: string, openTimeoutMs: number): Promise<void> {
+    const peer = createLoopbackOfferer();
+    this.#peer = peer;
+    let tail: Promise<unknown> = Promise.resolve();
+    const serially = (step: () => Promise<unknown>): void => {
+      tail = tail.then(step).catch(() => undefined);
+    };
+    this.#wire.on(userTopic, WebRtcEvent.answer, (payload) => {
+      serially(() => peer.pc.setRemoteDescription(payload as WebRtcAnswer));
+    });
+    this.#wire.on(userTopic, WebRtcEvent.ice, (payload) => {
+      serially(() => addLoopbackCandidate(peer.pc, payload as IceCandidatePayload));
+    });
+    let held: IceCandidatePayload[] | null = [];
+    onLoopbackCandidate(peer.pc, (candidate) => {
+      if (held) held.push(candidate);
+      else void this.#wire.push(userTopic, WebRtcEvent.ice, candidate);
+    });
+    const sdp = await createLoopbackOffer(peer.pc);
+    const offered = this.#wire.push(userTopic, WebRtcEvent.offer, { sdp, type: 'offer' });
+    for (const candidate of held) void this.#wire.push(userTopic, WebRtcEvent.ice, candidate);
+    held = null;
+    const reply = await offered;
+    if (reply.status !== 'ok') throw new Error(`webrtc:offer: ${reply.status} ${JSON.stringify(reply.response)}`);
+    await bothOpen(peer, openTimeoutMs);
+    peer.state.onMessage.subscribe((data) => {
+      if (typeof data !== 'string') this.#snapshot(data, 'webrtc');
+    });
+    peer.events.onMessage.subscribe(() => this.meter.event(performance.now()));
+    for (const channel of [peer.state, peer.events]) {
+      channel.stateChanged.subscribe((state) => {
+        if (state === 'closed') this.#lose(`DataChannel ${channel.label} closed`);
+      });
+    }
+  }
+
+  /** As `webrtc/bot.ts`: the ack settles every input it covers. */
+  #snapshot(data: Uint8Array, path: BotTransport): void {
+    const at = performance.now();
+    const decoded = decodeSnapshot(data);
+    if (!decoded.ok) return;
+    if (path === 'websocket' && at >= this.#windowStart && at < this.#windowEnd) this.#snapshotsOverSocket++;
+    const { ackSeq, tick } = decoded.value;
+    this.meter.snapshot(at, this.#seq - Math.max(ackSeq, this.#ack));
+    if (this.#tick >= 0 && tick > this.#tick) {
+      this.meter.advance(at, tick - this.#tick, snapshotTicksBetween(this.#tick, tick));
+    }
+    this.#tick = Math.max(this.#tick, tick);
+    if (ackSeq <= this.#ack) return;
+    this.#ack = ackSeq;
+    let settled = 0;
+    while (settled < this.#pendingSeq.length && (this.#pendingSeq[settled] ?? 0) <= ackSeq) {
+      this.meter.ack(this.#pendingAt[settled] ?? at, at);
+      settled++;
+    }
+    this.#pendingSeq.splice(0, settled);
+    this.#pendingAt.splice(0, settled);
+  }
+}
+
+function snapshotTicksBetween(from: number, to: number): number {
+  return Math.floor(((to - 1) * SNAPSHOT_RATE) / TICK_RATE) - Math.floor((from * SNAPSHOT_RATE) / TICK_RATE);
+}
+
+function bothOpen(peer: LoopbackOfferer, timeoutMs: number): Promise<void> {
+  const open = (): boolean => peer.events.readyState === 'open' && peer.state.readyState === 'open';
+  if (open()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const subscriptions = [peer.events, peer.state].map((channel) =>
+      channel.stateChanged.subscribe(() => {
+        if (!open()) return;
+        done();
+        resolve();
+      }),
+    );
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`DataChannels not open within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      for (const { unSubscribe } of subscriptions) unSubscribe();
+    };
+  });
+}
