@@ -196,6 +196,9 @@ export async function buildApp(config: Config): Promise<App> {
     maxSendBacklogBytes: config.socketMaxBacklogBytes,
     maxQueuedMessages: config.socketMaxQueuedMessages,
     admit: (request) => addresses.openSocket(request.ip) ?? false,
+    // A session lives on one node; in a cluster the next request may reach another (WORKERS > 1
+    // hands out TCP connections round-robin), which relays it over Redis.
+    relayAcrossNodes: cluster !== undefined,
   });
   registerSessionRoutes(http, tokens, storage, addresses);
   registerRoomRoutes(http, roomAccess);

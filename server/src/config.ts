@@ -25,7 +25,10 @@ import { type AddressLimitSettings, DEFAULT_ADDRESS_LIMITS } from './limits/addr
 import type { RateLimitOptions } from './limits/keyed-rate-limit.ts';
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './limits/room-limits.ts';
 import { DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_MAX_SEND_BACKLOG_BYTES } from './phoenix/socket-connection.ts';
-import { DEFAULT_LONGPOLL_IDLE_TIMEOUT_MS, DEFAULT_LONGPOLL_WINDOW_MS } from './phoenix/transport/longpoll-transport.ts';
+import {
+  DEFAULT_LONGPOLL_IDLE_TIMEOUT_MS,
+  DEFAULT_LONGPOLL_WINDOW_MS,
+} from './phoenix/transport/longpoll-transport.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './process-lifecycle.ts';
 import type { ClientIceSettings } from './rtc/client-ice-servers.ts';
 import { type NetworkInterfaces, selectHostAddresses } from './rtc/host-addresses.ts';

@@ -17,7 +17,10 @@ import { TopicRouter } from './topic-router.ts';
 export interface ConnectInfo {
   /** The query string, one value per name (`nested[a]=1` stays the key `nested[a]`). */
   readonly params: Readonly<Record<string, string>>;
-  /** The token from the `base64url.bearer.phx.*` subprotocol (phoenix.js `authToken`), decoded. */
+  /**
+   * phoenix.js `authToken`: from the `base64url.bearer.phx.*` subprotocol (WebSocket), decoded, or
+   * the `X-Phoenix-AuthToken` header (LongPoll).
+   */
   readonly authToken: string | undefined;
   readonly origin: string | undefined;
   readonly remoteAddress: string;
