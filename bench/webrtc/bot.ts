@@ -30,11 +30,14 @@ const STEERING = [up, up | right, right, right | down, down, down | left, left, 
 /** Each steering held for this many inputs. */
 const STEER_EVERY = 45;
 
-/** Signs in a guest through the real API. */
-export async function signIn(httpUrl: string, nickname: string): Promise<SessionResponse> {
+/**
+ * Signs in a guest through the real API. `forwardedFor` sends an `X-Forwarded-For` (the client
+ * address a server with `TRUSTED_PROXIES=127.0.0.1` counts its per-address budgets against).
+ */
+export async function signIn(httpUrl: string, nickname: string, forwardedFor?: string): Promise<SessionResponse> {
   const response = await fetch(`${httpUrl}${ApiPath.session}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(forwardedFor && { 'x-forwarded-for': forwardedFor }) },
     body: JSON.stringify({ nickname }),
   });
   if (response.status !== 201) throw new Error(`sign-in: HTTP ${response.status} ${await response.text()}`);
@@ -42,7 +45,11 @@ export async function signIn(httpUrl: string, nickname: string): Promise<Session
 }
 
 /** Creates a room through the lobby, as the create-room button does; resolves with its id. */
-export async function createRoom(wire: PhoenixWire, name: string, maxPlayers: number): Promise<string> {
+export async function createRoom(
+  wire: Pick<PhoenixWire, 'push'>,
+  name: string,
+  maxPlayers: number,
+): Promise<string> {
   const reply = await wire.push(Topic.lobby, LobbyEvent.createRoom, { name, max_players: maxPlayers });
   const room = (reply.response as { room?: { id?: unknown } } | null)?.room;
   if (reply.status !== 'ok' || typeof room?.id !== 'string') {

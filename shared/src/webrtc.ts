@@ -69,8 +69,9 @@ export interface WebRtcStatePayload {
 
 /**
  * Liveness probes on `events`, beside the game events: the server sends `{type: 'ping', id}`
- * every few seconds and the client answers `{type: 'pong', id}` at once. werift does not notice a
- * browser that closed its peer connection but kept the WebSocket (webrtc-notes §5 pitfall 6), so
+ * every few seconds and the client answers `{type: 'pong', id}` at once. The client may ping too
+ * (every second while in a room, to show its network round trip); the server answers the same way. werift does not notice a
+ * browser that closed its peer connection but kept the WebSocket (docs/webrtc.md §3), so
  * the server closes a peer that has sent nothing, on either channel, for a while; the client does
  * the same to a server peer it stops hearing from.
  */

@@ -23,15 +23,18 @@ interface Watched {
   pingSentAt: number;
 }
 
-/** The longest text on `events` read as a possible pong; anything longer is not one. */
-const MAX_PONG_LENGTH = 64;
+/** The longest text on `events` read as a possible ping or pong; anything longer is not one. */
+const MAX_PROBE_LENGTH = 64;
 
 /**
  * Dead-peer detection. werift keeps reporting `connected` for a browser that closed its peer
- * connection but not its WebSocket (webrtc-notes §5 pitfall 6), so the server pings every peer on
+ * connection but not its WebSocket (docs/webrtc.md §3), so the server pings every peer on
  * `events` and closes one that has been silent (no input, no pong) past the timeout; the client
  * then sees `webrtc:state {closed, reason: peer_timeout}`, plays over the WebSocket and may offer
  * again. One timer serves every peer.
+ *
+ * It also answers the client's own pings on `events` at once, so a tab can show its network round
+ * trip on the DataChannels, apart from the input → ack time that includes waiting for ticks.
  */
 export class PeerHeartbeat {
   readonly #options: PeerHeartbeatOptions;
@@ -78,7 +81,7 @@ export class PeerHeartbeat {
     // Anything counts as a sign of life, inputs included: a player in a room never waits for a pong.
     channel.onMessage((data) => {
       entry.heardAt = this.#now();
-      if (channel.label === DataChannelLabel.events && typeof data === 'string') this.#pong(entry, data);
+      if (channel.label === DataChannelLabel.events && typeof data === 'string') this.#probe(entry, channel, data);
     });
     if (this.#timer === undefined) {
       this.#timer = setInterval(() => this.#beat(), this.#options.intervalMs);
@@ -109,16 +112,24 @@ export class PeerHeartbeat {
     }
   }
 
-  /** Times the answer to the latest ping; an older or unknown one is only a sign of life. */
-  #pong(watched: Watched, text: string): void {
-    if (this.#roundTrips.size === 0 || text.length > MAX_PONG_LENGTH) return;
+  /**
+   * Answers a client's ping, and times the answer to our latest ping; an older or unknown pong is
+   * only a sign of life.
+   */
+  #probe(watched: Watched, channel: RtcDataChannel, text: string): void {
+    if (text.length > MAX_PROBE_LENGTH) return;
     let probe: LinkProbeMessage | null;
     try {
       probe = parseLinkProbe(JSON.parse(text));
     } catch {
       return;
     }
-    if (probe?.type !== LinkProbe.pong || probe.id !== watched.pings) return;
+    if (probe?.type === LinkProbe.ping) {
+      const pong: LinkProbeMessage = { type: LinkProbe.pong, id: probe.id };
+      if (channel.readyState === 'open') channel.send(JSON.stringify(pong));
+      return;
+    }
+    if (this.#roundTrips.size === 0 || probe?.type !== LinkProbe.pong || probe.id !== watched.pings) return;
     const ms = this.#now() - watched.pingSentAt;
     for (const listener of this.#roundTrips) listener(ms);
   }

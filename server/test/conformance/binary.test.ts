@@ -2,8 +2,8 @@ import { expect, test } from 'vitest';
 import { broadcast, hex, reply, v1 } from './frames.ts';
 import { expectAlive, joinOk, useProtocolServer } from './harness.ts';
 
-// §2.3 and §8 case 25. Frames are compared byte for byte with the hex examples of §2.3
-// (join_ref "3", ref "7", topic "room:1", payload 01 02).
+// docs/protocol.md §7, case 25 of its §13. Frames are compared byte for byte with the layouts of §7
+// (here join_ref "3", ref "7", topic "room:1", payload 01 02).
 
 const harness = useProtocolServer();
 
@@ -16,7 +16,7 @@ async function joinedAsThree() {
 
 test('case 25: a binary client push is decoded as join_ref, ref, topic, event and raw payload', async () => {
   const { ws } = await joinedAsThree();
-  // The §2.3 example: kind 0, lengths 1 1 6 3, "3" "7" "room:1" "bin", 01 02. The channel has no "bin".
+  // The layout of §7: kind 0, lengths 1 1 6 3, "3" "7" "room:1" "bin", 01 02. The channel has no "bin".
   ws.send(hex('00 01 01 06 03 33 37 72 6f 6f 6d 3a 31 62 69 6e 01 02'));
   expect(await ws.nextJson()).toEqual(reply('3', '7', 'room:1', 'error', { reason: 'unknown event' }));
 });

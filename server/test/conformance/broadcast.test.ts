@@ -3,7 +3,7 @@ import { v1JsonSerializer, v2JsonSerializer } from '../../src/phoenix/index.ts';
 import { broadcast, ok, push, serverPush, v1 } from './frames.ts';
 import { joinOk, nextJsons, useProtocolServer } from './harness.ts';
 
-// §6 and §8 cases 34-35.
+// docs/protocol.md §3.4, cases 34-35 of its §13.
 
 const harness = useProtocolServer();
 

@@ -1,5 +1,5 @@
 /**
- * Builders for the raw frames of `shared/phoenix-protocol.md`, so a test reads like the spec:
+ * Builders for the raw frames of docs/protocol.md §3, so a test reads like the guide:
  * `ws.send(join('1', 'room:1'))`, `expect(await ws.nextJson()).toEqual(ok('1', '1', 'room:1'))`.
  * V2 frames are `[join_ref, ref, topic, event, payload]`; V1 frames are objects without `join_ref`.
  */
@@ -70,5 +70,5 @@ export const v1Reply = (ref: string, topic: string, status: string, response: ob
 
 // Binary frames
 
-/** Bytes from spaced hex, as the examples of §2.3 are written: `hex('02 06 03 72 …')`. */
+/** Bytes from spaced hex, as the examples of docs/protocol.md §7 are written: `hex('02 06 03 72 …')`. */
 export const hex = (spaced: string): Buffer => Buffer.from(spaced.replace(/\s+/g, ''), 'hex');

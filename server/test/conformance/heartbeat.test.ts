@@ -3,7 +3,7 @@ import { expect, test } from 'vitest';
 import { heartbeat, heartbeatReply } from './frames.ts';
 import { joinOk, useProtocolServer } from './harness.ts';
 
-// §3 and §8 cases 8-10.
+// docs/protocol.md §5, cases 8-10 of its §13.
 
 const harness = useProtocolServer();
 

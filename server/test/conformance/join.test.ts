@@ -14,7 +14,7 @@ import {
 } from './frames.ts';
 import { expectAlive, joinOk, nextJsons, useProtocolServer } from './harness.ts';
 
-// §4.1-§4.3 and §8 cases 11-18.
+// docs/protocol.md §4.1 and §6.2, cases 11-18 of its §13.
 
 const harness = useProtocolServer();
 

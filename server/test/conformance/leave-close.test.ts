@@ -3,7 +3,7 @@ import { terminations } from '../support/protocol-test-server.ts';
 import { join, leave, ok, phxClose, phxError, presenceDiff, push, serverPush, unmatchedTopic } from './frames.ts';
 import { expectAlive, joinOk, nextJsons, useProtocolServer } from './harness.ts';
 
-// §4.5-§4.6, §1.6 and §8 cases 27-33.
+// docs/protocol.md §4.3-§4.5 and §8.2, cases 27-33 and 39 of its §13.
 
 const harness = useProtocolServer();
 
@@ -132,7 +132,7 @@ test('case 33: a kick by socket id closes every socket of that id with 1001 and 
   await expectAlive(observer);
 });
 
-test('§1.6: a server drain closes every socket with 1012 and ends their channels', async () => {
+test('case 39: a server drain closes every socket with 1012 and ends their channels', async () => {
   const server = await harness.start();
   const ws = await harness.connect(server);
   await joinOk(ws, '1', 'room:1');

@@ -2,7 +2,8 @@ import { expect, test } from 'vitest';
 import { join, leave, ok, phxClose, phxError, presenceDiff, presenceState, push, serverPush } from './frames.ts';
 import { joinOk, nextJsons, useProtocolServer } from './harness.ts';
 
-// §5 and §8 cases 36-38. The test channel tracks `{user}` under the key given as `track` on join.
+// docs/protocol.md §6, cases 36-38 of its §13. The test channel tracks `{user}` under the key given as
+// `track` on join.
 
 const harness = useProtocolServer();
 

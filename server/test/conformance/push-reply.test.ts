@@ -3,7 +3,8 @@ import { terminations } from '../support/protocol-test-server.ts';
 import { leave, ok, phxClose, push, reply, serverPush, unmatchedTopic } from './frames.ts';
 import { expectAlive, joinOk, nextJsons, useProtocolServer } from './harness.ts';
 
-// §4.4 and §8 cases 19-24 and 26 (the binary case 25 is in binary.test.ts).
+// docs/protocol.md §3.4, §4.2 and §8.2, cases 19-24 and 26 of its §13 (the binary case 25 is in
+// binary.test.ts).
 
 const harness = useProtocolServer();
 

@@ -2,7 +2,8 @@ import { expect, test } from 'vitest';
 import { heartbeat, heartbeatReply, v1, v1Reply } from './frames.ts';
 import { expectAlive, useProtocolServer } from './harness.ts';
 
-// §2.2, §11, §12 and §8 case 40: clients that send no vsn (GodotPhoenixChannels) get V1 objects.
+// docs/protocol.md §2.2, §3.2 and §3.5, cases 40-44 of its §13: clients that send no vsn
+// (GodotPhoenixChannels) get V1 objects.
 
 const harness = useProtocolServer();
 
@@ -27,13 +28,13 @@ test('case 40: a V1 heartbeat gets a V1 reply with no join_ref key', async () =>
   expect(frame).not.toHaveProperty('join_ref');
 });
 
-test('§11: a Godot-style heartbeat (join_ref null) is answered without a join_ref key', async () => {
+test('case 40: a Godot-style heartbeat (join_ref null) is answered without a join_ref key', async () => {
   const { ws } = await openV1();
   ws.send(v1('phoenix', 'heartbeat', {}, '2', null));
   expect(await ws.nextJson()).toStrictEqual(v1Reply('2', 'phoenix', 'ok'));
 });
 
-test('§11: joins, replies and pushes are V1 objects without join_ref; broadcasts have ref null', async () => {
+test('case 41: joins, replies and pushes are V1 objects without join_ref; broadcasts have ref null', async () => {
   const { server, ws } = await openV1();
   ws.send(v1Join('1', 'room:1', { reply: { hello: 'godot' } }));
   expect(await ws.nextJson()).toStrictEqual(v1Reply('1', 'room:1', 'ok', { hello: 'godot' }));
@@ -47,7 +48,7 @@ test('§11: joins, replies and pushes are V1 objects without join_ref; broadcast
   expect(await ws.nextJson()).toStrictEqual(v1Reply('4', 'nope', 'error', { reason: 'unmatched topic' }));
 });
 
-test('§11: phx_close carries ref = the join ref, after the leave reply', async () => {
+test('case 42: phx_close carries ref = the join ref, after the leave reply', async () => {
   const { ws } = await openV1();
   ws.send(v1Join('1', 'room:1'));
   await ws.nextJson();
@@ -56,7 +57,7 @@ test('§11: phx_close carries ref = the join ref, after the leave reply', async 
   expect(await ws.nextJson()).toStrictEqual(v1('room:1', 'phx_close', {}, '1'));
 });
 
-test('§11: phx_close of a server stop carries ref = the join ref, also for a join sent without join_ref', async () => {
+test('case 42: phx_close of a server stop carries ref = the join ref, also for a join sent without join_ref', async () => {
   const { ws } = await openV1();
   // Older V1 clients send no join_ref at all: the join's ref becomes the join ref.
   ws.send(v1('room:1', 'phx_join', {}, '4'));
@@ -65,7 +66,7 @@ test('§11: phx_close of a server stop carries ref = the join ref, also for a jo
   expect(await ws.nextJson()).toStrictEqual(v1('room:1', 'phx_close', {}, '4'));
 });
 
-test('§11: phx_error carries ref = the join ref', async () => {
+test('case 42: phx_error carries ref = the join ref', async () => {
   const { ws } = await openV1();
   ws.send(v1Join('1', 'room:1'));
   await ws.nextJson();
@@ -73,7 +74,7 @@ test('§11: phx_error carries ref = the join ref', async () => {
   expect(await ws.nextJson()).toStrictEqual(v1('room:1', 'phx_error', { reason: 'channel_crash' }, '1'));
 });
 
-test('§11: presence_state precedes any presence_diff for a join', async () => {
+test('case 43: presence_state precedes any presence_diff for a join', async () => {
   const { ws } = await openV1();
   ws.send(v1Join('1', 'room:1', { track: 'godot' }));
   const meta = { user: 'anonymous', phx_ref: expect.any(String) };
@@ -84,7 +85,7 @@ test('§11: presence_state precedes any presence_diff for a join', async () => {
   );
 });
 
-test('§12: a V1-shaped object on a V2 socket closes that socket; other sockets keep working', async () => {
+test('case 44: a V1-shaped object on a V2 socket closes that socket; other sockets keep working', async () => {
   const server = await harness.start();
   const v2 = await harness.connect(server);
   const other = await harness.connect(server);
@@ -96,7 +97,7 @@ test('§12: a V1-shaped object on a V2 socket closes that socket; other sockets 
   expect(await old.nextJson()).toStrictEqual(v1Reply('2', 'phoenix', 'ok'));
 });
 
-test('§12: a V2 array or an incomplete object on a V1 socket closes that socket', async () => {
+test('case 44: a V2 array or an incomplete object on a V1 socket closes that socket', async () => {
   const server = await harness.start();
   const other = await harness.connect(server);
   for (const frame of [heartbeat('1'), { topic: 'phoenix', event: 'heartbeat', payload: {} }]) {

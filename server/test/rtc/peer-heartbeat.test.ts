@@ -1,7 +1,7 @@
 /**
  * Dead-peer detection against the real server with a werift "browser": the server pings on
  * `events`; a peer that answers stays, a silent one is closed with `peer_timeout` while its user
- * channel stays joined (webrtc-notes §5 pitfall 6).
+ * channel stays joined (docs/webrtc.md §3).
  */
 import { ErrorCode, LinkProbe, parseLinkProbe, WebRtcEvent } from '@starcatch/shared';
 import { describe, expect, it } from 'vitest';

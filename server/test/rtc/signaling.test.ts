@@ -9,7 +9,7 @@ import { type InboundMessage, push } from '../integration/phoenix-client.ts';
 import { waitFor } from '../integration/wait-for.ts';
 import { useRtcServer } from './rtc-server.ts';
 
-/** The server must drop a closed socket's peer this fast (notes §5 pitfall 6). */
+/** The server must drop a closed socket's peer this fast (docs/webrtc.md §3). */
 const PEER_GONE_WITHIN_MS = 1_000;
 
 const rtc = useRtcServer();
