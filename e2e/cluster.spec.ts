@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { ARENA_MAP, INTERMISSION_SECONDS, isFreeSpot, SHIP_RADIUS, STAR_RADIUS } from '@starcatch/shared';
 import * as postgres from '../scripts/services/postgres.ts';
 import * as redis from '../scripts/services/redis.ts';
-import { ARENA_MAP, INTERMISSION_SECONDS, isFreeSpot, SHIP_RADIUS, STAR_RADIUS } from '../shared/src/game/index.ts';
 import {
   createRoomWithHandle,
   DEBUG_PAGE,

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
+import { INTERMISSION_SECONDS, SHIP_RADIUS, STAR_RADIUS } from '@starcatch/shared';
 import { SOUND_STORAGE_KEY } from '../client/src/audio/sound-preference.ts';
-import { INTERMISSION_SECONDS, SHIP_RADIUS, STAR_RADIUS } from '../shared/src/game/index.ts';
 import {
   createRoomWithHandle,
   DEBUG_PAGE,

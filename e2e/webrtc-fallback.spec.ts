@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { AdminPath } from '@starcatch/shared';
 import { E2E_ADMIN_TOKEN } from './support/env.ts';
 import {
   createRoomWithHandle,
@@ -100,7 +101,7 @@ test.describe
       const webSocketRttBefore = (await readState(tab(ann))).net.rttByTransport.websocket;
 
       const droppedAt = Date.now();
-      const response = await request.post(`/api/v1/admin/users/${annId}/webrtc/close`, {
+      const response = await request.post(AdminPath.closePeers(annId), {
         headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` },
       });
       expect(response.status()).toBe(200);

@@ -9,6 +9,8 @@ export interface ClusterPlayer {
   readonly transport: BotTransport;
   /** Where in the 33 ms input period (0–1) the bot sends, on the machine's shared clock. */
   readonly phase: number;
+  /** Sent as `X-Forwarded-For` on the sign-in and the socket (a server trusting 127.0.0.1 counts it as the client). */
+  readonly forwardedFor?: string;
 }
 
 /** Suite → bot process. */

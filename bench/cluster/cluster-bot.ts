@@ -1,29 +1,22 @@
 import {
-  addLoopbackCandidate,
-  createLoopbackOffer,
-  createLoopbackOfferer,
-  type LoopbackOfferer,
-  onLoopbackCandidate,
-} from '../../server/test/rtc/loopback-offerer.ts';
-import {
   Direction,
   decodeSnapshot,
   encodeInput,
   GameChannelEvent,
-  type IceCandidatePayload,
-  SNAPSHOT_RATE,
-  TICK_RATE,
+  PlayerTransport,
+  StateEncoding,
   Topic,
-  type WebRtcAnswer,
   WebRtcEvent,
   type WebRtcStatePayload,
-} from '../../shared/src/index.ts';
-import { INPUT_RATE, signIn } from '../webrtc/bot.ts';
+} from '@starcatch/shared';
+import { createLoopbackOfferer, type LoopbackOfferer } from '../../server/test/support/loopback-offerer.ts';
+import { negotiateLoopbackPeer } from '../support/loopback-negotiation.ts';
+import { PhoenixWire } from '../support/phoenix-wire.ts';
+import { INPUT_RATE, signIn, snapshotTicksBetween } from '../webrtc/bot.ts';
 import { Meter } from '../webrtc/meter.ts';
-import { ClusterWire } from './wire.ts';
 
 /** How a bot's game traffic travels: DataChannels to the room's host, or `room:<id>` on its socket. */
-export type BotTransport = 'webrtc' | 'websocket';
+export type BotTransport = PlayerTransport;
 
 const { up, down, left, right } = Direction;
 const STEERING = [up, up | right, right, right | down, down, down | left, left, left | up];
@@ -79,7 +72,7 @@ export class ClusterBot {
   readonly transport: BotTransport;
   readonly phase: number;
   readonly meter = new Meter();
-  readonly #wire: ClusterWire;
+  readonly #wire: PhoenixWire;
   readonly #roomTopic: string;
   #peer: LoopbackOfferer | undefined;
   readonly #pendingSeq: number[] = [];
@@ -94,14 +87,14 @@ export class ClusterBot {
   lost = false;
   lostReason: string | undefined;
 
-  private constructor(wire: ClusterWire, roomTopic: string, label: string, transport: BotTransport, phase: number) {
+  private constructor(wire: PhoenixWire, roomTopic: string, label: string, transport: BotTransport, phase: number) {
     this.#wire = wire;
     this.#roomTopic = roomTopic;
     this.label = label;
     this.transport = transport;
     this.phase = phase;
     wire.onLost = () => this.#lose('socket closed');
-    wire.onBinary(roomTopic, GameChannelEvent.snapshot, (data) => this.#snapshot(data, 'websocket'));
+    wire.onBinary(roomTopic, GameChannelEvent.snapshot, (data) => this.#snapshot(data, PlayerTransport.websocket));
     wire.on(roomTopic, GameChannelEvent.event, () => this.meter.event(performance.now()));
   }
 
@@ -117,12 +110,13 @@ export class ClusterBot {
       readonly label: string;
       readonly transport: BotTransport;
       readonly phase: number;
+      readonly forwardedFor?: string | undefined;
     },
     openTimeoutMs: number,
   ): Promise<ClusterBot> {
     const { transport } = player;
-    const { token, user } = await signIn(urls.http, player.nickname);
-    const wire = await ClusterWire.open(urls.socket, token);
+    const { token, user } = await signIn(urls.http, player.nickname, player.forwardedFor);
+    const wire = await PhoenixWire.open(urls.socket, token, player.forwardedFor);
     const bot = new ClusterBot(wire, Topic.room(player.roomId), player.label, transport, player.phase);
     try {
       const userTopic = Topic.user(user.id);
@@ -132,10 +126,10 @@ export class ClusterBot {
       });
       await wire.join(userTopic);
       const joined = (await wire.join(bot.#roomTopic)) as { state_encoding?: unknown } | null;
-      if (joined?.state_encoding !== 'binary') {
+      if (joined?.state_encoding !== StateEncoding.binary) {
         throw new Error(`room join: state_encoding ${String(joined?.state_encoding)}, expected binary`);
       }
-      if (transport === 'webrtc') await bot.#negotiate(userTopic, openTimeoutMs);
+      if (transport === PlayerTransport.webrtc) await bot.#negotiate(userTopic, openTimeoutMs);
       return bot;
     } catch (cause) {
       bot.close();
@@ -225,34 +219,13 @@ export class ClusterBot {
     this.lostReason = reason;
   }
 
-  /** As `webrtc/bot.ts`: channels created before the offer, early candidates held until it is sent. */
+  /** As `webrtc/bot.ts`: the browser's negotiation, then the DataChannels' traffic is measured. */
   async #negotiate(userTopic: string, openTimeoutMs: number): Promise<void> {
     const peer = createLoopbackOfferer();
     this.#peer = peer;
-    let tail: Promise<unknown> = Promise.resolve();
-    const serially = (step: () => Promise<unknown>): void => {
-      tail = tail.then(step).catch(() => undefined);
-    };
-    this.#wire.on(userTopic, WebRtcEvent.answer, (payload) => {
-      serially(() => peer.pc.setRemoteDescription(payload as WebRtcAnswer));
-    });
-    this.#wire.on(userTopic, WebRtcEvent.ice, (payload) => {
-      serially(() => addLoopbackCandidate(peer.pc, payload as IceCandidatePayload));
-    });
-    let held: IceCandidatePayload[] | null = [];
-    onLoopbackCandidate(peer.pc, (candidate) => {
-      if (held) held.push(candidate);
-      else void this.#wire.push(userTopic, WebRtcEvent.ice, candidate);
-    });
-    const sdp = await createLoopbackOffer(peer.pc);
-    const offered = this.#wire.push(userTopic, WebRtcEvent.offer, { sdp, type: 'offer' });
-    for (const candidate of held) void this.#wire.push(userTopic, WebRtcEvent.ice, candidate);
-    held = null;
-    const reply = await offered;
-    if (reply.status !== 'ok') throw new Error(`webrtc:offer: ${reply.status} ${JSON.stringify(reply.response)}`);
-    await bothOpen(peer, openTimeoutMs);
+    await negotiateLoopbackPeer(this.#wire, userTopic, peer, openTimeoutMs);
     peer.state.onMessage.subscribe((data) => {
-      if (typeof data !== 'string') this.#snapshot(data, 'webrtc');
+      if (typeof data !== 'string') this.#snapshot(data, PlayerTransport.webrtc);
     });
     peer.events.onMessage.subscribe(() => this.meter.event(performance.now()));
     for (const channel of [peer.state, peer.events]) {
@@ -267,7 +240,8 @@ export class ClusterBot {
     const at = performance.now();
     const decoded = decodeSnapshot(data);
     if (!decoded.ok) return;
-    if (path === 'websocket' && at >= this.#windowStart && at < this.#windowEnd) this.#snapshotsOverSocket++;
+    if (path === PlayerTransport.websocket && at >= this.#windowStart && at < this.#windowEnd)
+      this.#snapshotsOverSocket++;
     const { ackSeq, tick } = decoded.value;
     this.meter.snapshot(at, this.#seq - Math.max(ackSeq, this.#ack));
     if (this.#tick >= 0 && tick > this.#tick) {
@@ -284,30 +258,4 @@ export class ClusterBot {
     this.#pendingSeq.splice(0, settled);
     this.#pendingAt.splice(0, settled);
   }
-}
-
-function snapshotTicksBetween(from: number, to: number): number {
-  return Math.floor(((to - 1) * SNAPSHOT_RATE) / TICK_RATE) - Math.floor((from * SNAPSHOT_RATE) / TICK_RATE);
-}
-
-function bothOpen(peer: LoopbackOfferer, timeoutMs: number): Promise<void> {
-  const open = (): boolean => peer.events.readyState === 'open' && peer.state.readyState === 'open';
-  if (open()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const subscriptions = [peer.events, peer.state].map((channel) =>
-      channel.stateChanged.subscribe(() => {
-        if (!open()) return;
-        done();
-        resolve();
-      }),
-    );
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`DataChannels not open within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const done = (): void => {
-      clearTimeout(timer);
-      for (const { unSubscribe } of subscriptions) unSubscribe();
-    };
-  });
 }

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { ApiPath } from '../../shared/src/index.ts';
+import { ApiPath } from '@starcatch/shared';
+import { METRICS_PATH } from '../../server/src/http/metrics-route.ts';
 import { probe } from '../support/http-probe.ts';
 import { readProcStats } from '../support/proc-stats.ts';
 import { type RealServer, startRealServer } from '../support/real-server.ts';
@@ -141,7 +142,7 @@ export interface RedisCounters {
 
 /** Reads `/metrics`, keeping the labels `support/http-probe.ts`'s parser sums away; undefined when unreadable. */
 export async function redisCounters(server: RealServer): Promise<RedisCounters | undefined> {
-  const { status, body } = await probe(`${server.httpUrl}/metrics`);
+  const { status, body } = await probe(`${server.httpUrl}${METRICS_PATH}`);
   if (status !== 200) return undefined;
   const sample = (name: string, labels = ''): number => {
     for (const line of body.split('\n')) {

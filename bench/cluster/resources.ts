@@ -37,20 +37,23 @@ export class Resources {
     };
   }
 
-  /** Releases everything still registered, newest first; a failing release does not stop the others. */
-  async releaseAll(log: (line: string) => void): Promise<void> {
+  /**
+   * Releases everything still registered, newest first; a failing release does not stop the others.
+   * `suite` prefixes the log lines.
+   */
+  async releaseAll(log: (line: string) => void, suite = 'cluster'): Promise<void> {
     for (let entry = this.#stack.pop(); entry; entry = this.#stack.pop()) {
       try {
         await entry.release();
       } catch (cause) {
-        log(`cluster: releasing ${entry.what} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+        log(`${suite}: releasing ${entry.what} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
       }
     }
   }
 }
 
 /** Registers a release of everything on SIGINT / SIGTERM (then exits 130 / 143); returns the unregister. */
-export function releaseOnSignal(resources: Resources, log: (line: string) => void): () => void {
+export function releaseOnSignal(resources: Resources, log: (line: string) => void, suite = 'cluster'): () => void {
   let releasing = false;
   const handler = (signal: NodeJS.Signals): void => {
     if (releasing) return;
@@ -58,8 +61,8 @@ export function releaseOnSignal(resources: Resources, log: (line: string) => voi
     resources.close();
     // The suite's pending steps fail as their processes go; the process exits once all is released.
     process.on('unhandledRejection', () => undefined);
-    log(`cluster: ${signal}: stopping every process the suite started…`);
-    void resources.releaseAll(log).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    log(`${suite}: ${signal}: stopping every process the suite started…`);
+    void resources.releaseAll(log, suite).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

@@ -1,7 +1,7 @@
-import { Topic } from '../../shared/src/index.ts';
+import { Topic } from '@starcatch/shared';
+import { PhoenixWire } from '../support/phoenix-wire.ts';
 import type { RealServer } from '../support/real-server.ts';
 import { createRoom, signIn } from '../webrtc/bot.ts';
-import { PhoenixWire } from '../webrtc/phoenix-wire.ts';
 import type { CpuPlan } from './affinity.ts';
 import { ClusterFleet } from './bot-fleet.ts';
 import type { ClusterPlayer, ProcessWindow } from './bot-protocol.ts';

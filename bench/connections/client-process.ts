@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Topic } from '@starcatch/shared';
 import { SessionTokens } from '../../server/src/auth/session-token.ts';
 import { clock } from '../fanout/load-protocol.ts';
 import type { ClientProcessConfig, FromClient, RampReport, ToClient } from './client-protocol.ts';
@@ -28,7 +29,7 @@ const sockets: IdleSocket[] = [];
 
 function tokenFor(n: number): { token: string; topic: string } {
   const id = `bench${n}`;
-  return { token: tokens.sign({ id, nickname: id.slice(0, 16), color: '#7fdbff' }), topic: `user:${id}` };
+  return { token: tokens.sign({ id, nickname: id.slice(0, 16), color: '#7fdbff' }), topic: Topic.user(id) };
 }
 
 function ramp(startAt: number): Promise<RampReport> {

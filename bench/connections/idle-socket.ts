@@ -1,4 +1,14 @@
 import WebSocket from 'ws';
+import {
+  authTokenProtocols,
+  decodeFrame,
+  heartbeatFrame,
+  isReply,
+  joinFrame,
+  replyStatus,
+  SOCKET_TOPIC,
+  withV2Query,
+} from '../support/phoenix-frames.ts';
 
 /** Why a socket did not end up joined. */
 export type FailureKind =
@@ -37,7 +47,6 @@ export interface IdleSocketOptions {
 }
 
 const JOIN_REF = '1';
-const SOCKET_TOPIC = 'phoenix';
 
 /**
  * A client like phoenix.js left alone: V2 JSON, the token as the `authToken` subprotocol, one join
@@ -58,9 +67,7 @@ export class IdleSocket {
   /** Connects and joins; never rejects, failures come back classified. */
   static open(options: IdleSocketOptions): Promise<JoinOutcome> {
     const startedAt = performance.now();
-    // Standard base64 without padding, as phoenix.js encodes `authToken`.
-    const tokenProtocol = `base64url.bearer.phx.${Buffer.from(options.token).toString('base64').replace(/=+$/, '')}`;
-    const ws = new WebSocket(`${options.url}?vsn=2.0.0`, ['phoenix', tokenProtocol]);
+    const ws = new WebSocket(withV2Query(options.url), authTokenProtocols(options.token));
     const socket = new IdleSocket(ws, options.counters);
     return new Promise((resolve) => {
       let settled = false;
@@ -80,15 +87,10 @@ export class IdleSocket {
       );
 
       const onJoinReply = (data: WebSocket.RawData): void => {
-        const [, ref, topic, event, payload] = JSON.parse(data.toString()) as [
-          unknown,
-          unknown,
-          unknown,
-          unknown,
-          { status?: string },
-        ];
-        if (ref !== JOIN_REF || topic !== options.topic || event !== 'phx_reply') return;
-        if (payload.status !== 'ok') {
+        const frame = decodeFrame(data.toString());
+        const [, ref, topic, , payload] = frame;
+        if (ref !== JOIN_REF || topic !== options.topic || !isReply(frame)) return;
+        if (replyStatus(frame) !== 'ok') {
           fail('join error', JSON.stringify(payload));
           return;
         }
@@ -99,7 +101,7 @@ export class IdleSocket {
       ws.on('message', onJoinReply);
       ws.on('open', () => {
         upgraded = true;
-        ws.send(JSON.stringify([JOIN_REF, JOIN_REF, options.topic, 'phx_join', {}]));
+        ws.send(joinFrame(JOIN_REF, options.topic));
       });
       ws.on('unexpected-response', (_request, response) => {
         const status = response.statusCode ?? 0;
@@ -132,18 +134,12 @@ export class IdleSocket {
 
   #hold(heartbeatMs: number): void {
     this.#ws.on('message', (data) => {
-      const [, , topic, event, payload] = JSON.parse(data.toString()) as [
-        unknown,
-        unknown,
-        unknown,
-        unknown,
-        { status?: string },
-      ];
-      if (topic === SOCKET_TOPIC && event === 'phx_reply' && payload.status === 'ok') this.#counters.heartbeatsAcked++;
+      const frame = decodeFrame(data.toString());
+      if (frame[2] === SOCKET_TOPIC && isReply(frame) && replyStatus(frame) === 'ok') this.#counters.heartbeatsAcked++;
       else this.#counters.unexpectedFrames++;
     });
     this.#heartbeat = setInterval(() => {
-      this.#ws.send(JSON.stringify([null, String(this.#nextRef++), SOCKET_TOPIC, 'heartbeat', {}]));
+      this.#ws.send(heartbeatFrame(String(this.#nextRef++)));
       this.#counters.heartbeatsSent++;
     }, heartbeatMs);
   }

@@ -1,6 +1,16 @@
+/**
+ * The one channel every fan-out server serves, the raw baseline and ours alike: topics `room:<n>`,
+ * where a `chat` push is broadcast to the room and answered ok.
+ */
+export const FanoutChannel = {
+  pattern: 'room:*',
+  topic: (room: number) => `room:${room}`,
+  event: 'chat',
+} as const;
+
 /** A server under test, started inside its own child process by `server-process.ts`. */
 export interface BenchServer {
-  /** WebSocket endpoint without query; clients add `?vsn=2.0.0&user=…`. */
+  /** The WebSocket transport's URL without query; clients add `?vsn=2.0.0&user=…`. */
   readonly url: string;
   close(): Promise<void>;
 }

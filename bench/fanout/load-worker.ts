@@ -1,5 +1,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
+import {
+  decodeFrame,
+  Event,
+  encodeFrame,
+  isReply,
+  joinFrame,
+  replyStatus,
+  SOCKET_TOPIC,
+  withV2Query,
+} from '../support/phoenix-frames.ts';
+import { FanoutChannel } from './bench-server.ts';
 import { clock, type FromWorker, type LoadWorkerConfig, type ToWorker } from './load-protocol.ts';
 
 /**
@@ -50,31 +61,30 @@ function record(latency: number): void {
 }
 
 function onFrame(text: string): void {
-  const frame = JSON.parse(text) as [string | null, string | null, string, string, Record<string, unknown>];
-  const event = frame[3];
-  if (event === 'chat') {
+  const frame = decodeFrame(text);
+  if (frame[3] === FanoutChannel.event) {
     if (!counting) return;
-    const sentAt = frame[4].t as number;
+    const sentAt = (frame[4] as { t: number }).t;
     if (sentAt >= windowStart && sentAt < windowEnd) record(clock() - sentAt);
-  } else if (event === 'phx_reply' && frame[4].status !== 'ok') {
+  } else if (isReply(frame) && replyStatus(frame) !== 'ok') {
     errorReplies++;
   }
 }
 
 function connect(room: number, user: string): Promise<Client> {
-  const topic = `room:${room}`;
-  const ws = new WebSocket(`${config.url}?vsn=2.0.0&user=${encodeURIComponent(user)}`);
+  const topic = FanoutChannel.topic(room);
+  const ws = new WebSocket(withV2Query(config.url, { user }));
   const client: Client = { ws, topic, joinRef: '1', nextRef: 2, nextSendAt: 0 };
   return new Promise((resolve, reject) => {
     ws.once('error', reject);
     ws.once('open', () => {
-      ws.send(JSON.stringify([client.joinRef, client.joinRef, topic, 'phx_join', {}]));
+      ws.send(joinFrame(client.joinRef, topic));
     });
     const onJoin = (data: WebSocket.RawData): void => {
-      const frame = JSON.parse(data.toString()) as unknown[];
-      if (frame[1] !== client.joinRef || frame[3] !== 'phx_reply') return;
+      const frame = decodeFrame(data.toString());
+      if (frame[1] !== client.joinRef || !isReply(frame)) return;
       ws.off('message', onJoin);
-      const status = (frame[4] as { status?: string }).status;
+      const status = replyStatus(frame);
       if (status !== 'ok') {
         reject(new Error(`join of ${topic} answered ${String(status)}`));
         return;
@@ -91,7 +101,7 @@ function connect(room: number, user: string): Promise<Client> {
 
 function push(client: Client, topic: string, event: string, payload: object): void {
   const ref = String(client.nextRef++);
-  client.ws.send(JSON.stringify([topic === 'phoenix' ? null : client.joinRef, ref, topic, event, payload]));
+  client.ws.send(encodeFrame(topic === SOCKET_TOPIC ? null : client.joinRef, ref, topic, event, payload));
 }
 
 function run(startAt: number): void {
@@ -104,7 +114,7 @@ function run(startAt: number): void {
     client.nextSendAt = startAt + (period * (i + Math.random())) / clients.length;
   });
   const heartbeat = setInterval(() => {
-    for (const client of clients) push(client, 'phoenix', 'heartbeat', {});
+    for (const client of clients) push(client, SOCKET_TOPIC, Event.heartbeat, {});
   }, HEARTBEAT_MS);
 
   const ticker = setInterval(() => {
@@ -118,7 +128,7 @@ function run(startAt: number): void {
       for (let n = 0; n < MAX_CATCH_UP && client.nextSendAt <= now; n++) {
         const t = clock();
         if (t >= sendEnd) break;
-        push(client, client.topic, 'chat', { t, body });
+        push(client, client.topic, FanoutChannel.event, { t, body });
         if (t >= windowStart) sent++;
         client.nextSendAt += period;
       }

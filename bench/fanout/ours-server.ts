@@ -1,14 +1,18 @@
 import type { AddressInfo } from 'node:net';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import {
   type ChannelHandler,
+  DEFAULT_SOCKET_PATH,
   error,
   ok,
   type Payload,
   PhoenixSocket,
+  type PubSub,
+  Reason,
   webSocketTransport,
 } from '../../server/src/phoenix/index.ts';
-import type { BenchServer } from './bench-server.ts';
+import { webSocketUrl } from '../support/phoenix-frames.ts';
+import { type BenchServer, FanoutChannel } from './bench-server.ts';
 
 interface BenchAssigns {
   readonly user: string;
@@ -18,26 +22,36 @@ interface BenchAssigns {
 const roomChannel: ChannelHandler<BenchAssigns> = {
   join: () => ok({}),
   handleIn(event, payload, channel) {
-    if (event !== 'chat') return error({ reason: 'unknown event' });
+    if (event !== FanoutChannel.event) return error({ reason: Reason.unknownEvent });
     // The V2 serializer already decoded the JSON; the payload goes out as it came in.
-    channel.broadcast('chat', payload as Payload);
+    channel.broadcast(FanoutChannel.event, payload as Payload);
     return ok({});
   },
 };
 
-/** The subject: our Phoenix library on Fastify, configured as an application would. */
-export async function startOursServer(): Promise<BenchServer> {
+/**
+ * Our Phoenix library configured as an application would, on `pubsub` (in-memory by default; the
+ * cluster suite's nodes pass a `RedisPubSub`), listening on loopback; resolves with its socket URL
+ * once listening.
+ */
+export async function listenOursServer(
+  pubsub?: PubSub,
+): Promise<{ readonly http: FastifyInstance; readonly url: string }> {
   const socket = new PhoenixSocket<BenchAssigns>({
     connect: ({ params }) => ({ ok: true, assigns: { user: params.user ?? 'anonymous' } }),
     id: ({ user }) => `user_socket:${user}`,
-    channels: { 'room:*': roomChannel },
+    channels: { [FanoutChannel.pattern]: roomChannel },
+    ...(pubsub && { pubsub }),
   });
   const http = Fastify({ logger: false });
-  await http.register(webSocketTransport<BenchAssigns>, { socket, path: '/socket' });
+  await http.register(webSocketTransport<BenchAssigns>, { socket, path: DEFAULT_SOCKET_PATH });
   await http.listen({ port: 0, host: '127.0.0.1' });
   const { port } = http.server.address() as AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${port}/socket/websocket`,
-    close: () => http.close(),
-  };
+  return { http, url: webSocketUrl(`ws://127.0.0.1:${port}${DEFAULT_SOCKET_PATH}`) };
+}
+
+/** The subject: our Phoenix library on Fastify, in-memory PubSub. */
+export async function startOursServer(): Promise<BenchServer> {
+  const { http, url } = await listenOursServer();
+  return { url, close: () => http.close() };
 }

@@ -1,10 +1,19 @@
 import type { AddressInfo } from 'node:net';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { DEFAULT_SOCKET_PATH } from '../../server/src/phoenix/constants.ts';
+import {
+  decodeFrame,
+  Event,
+  encodeFrame,
+  replyFrame,
+  SOCKET_TOPIC,
+  type V2Frame,
+  webSocketUrl,
+} from '../support/phoenix-frames.ts';
 import type { BenchServer } from './bench-server.ts';
 
-type Frame = [string | null, string | null, string, string, unknown];
-
-const CHANNEL_EVENT = /^phx_/;
+/** Phoenix reserves the `phx_` events: none of them is a channel's own push. */
+const RESERVED_EVENT = /^phx_/;
 
 /**
  * The baseline: a bare `ws` server that speaks just enough Phoenix V2 JSON for the fan-out
@@ -18,8 +27,8 @@ export async function startRawPhoenixServer(): Promise<BenchServer> {
   const joinedBy = new Map<WebSocket, Set<string>>();
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
 
-  const reply = (socket: WebSocket, frame: Frame, status: 'ok' | 'error'): void => {
-    socket.send(JSON.stringify([frame[0], frame[1], frame[2], 'phx_reply', { status, response: {} }]));
+  const reply = (socket: WebSocket, frame: V2Frame, status: 'ok' | 'error'): void => {
+    socket.send(replyFrame(frame[0], frame[1], frame[2], { status, response: {} }));
   };
 
   const leave = (socket: WebSocket, topic: string): void => {
@@ -31,19 +40,19 @@ export async function startRawPhoenixServer(): Promise<BenchServer> {
     joinedBy.set(socket, new Set());
     socket.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) return;
-      let frame: Frame;
+      let frame: V2Frame;
       try {
-        frame = JSON.parse(data.toString()) as Frame;
+        frame = decodeFrame(data.toString());
       } catch {
         return;
       }
       if (!Array.isArray(frame) || frame.length !== 5) return;
       const [, , topic, event, payload] = frame;
-      if (topic === 'phoenix') {
-        if (event === 'heartbeat') reply(socket, frame, 'ok');
+      if (topic === SOCKET_TOPIC) {
+        if (event === Event.heartbeat) reply(socket, frame, 'ok');
         return;
       }
-      if (event === 'phx_join') {
+      if (event === Event.join) {
         let members = topics.get(topic);
         if (!members) {
           members = new Set();
@@ -54,17 +63,17 @@ export async function startRawPhoenixServer(): Promise<BenchServer> {
         reply(socket, frame, 'ok');
         return;
       }
-      if (event === 'phx_leave') {
+      if (event === Event.leave) {
         leave(socket, topic);
         reply(socket, frame, 'ok');
         return;
       }
       const members = topics.get(topic);
-      if (!members?.has(socket) || CHANNEL_EVENT.test(event)) {
+      if (!members?.has(socket) || RESERVED_EVENT.test(event)) {
         reply(socket, frame, 'error');
         return;
       }
-      const encoded = JSON.stringify([null, null, topic, event, payload]);
+      const encoded = encodeFrame(null, null, topic, event, payload);
       for (const member of members) member.send(encoded);
       reply(socket, frame, 'ok');
     });
@@ -80,7 +89,7 @@ export async function startRawPhoenixServer(): Promise<BenchServer> {
   });
   const { port } = wss.address() as AddressInfo;
   return {
-    url: `ws://127.0.0.1:${port}/socket/websocket`,
+    url: webSocketUrl(`ws://127.0.0.1:${port}${DEFAULT_SOCKET_PATH}`),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();

@@ -12,7 +12,7 @@ import {
   snapshotByteLength,
   step,
   TICK_SECONDS,
-} from '../../shared/src/index.ts';
+} from '@starcatch/shared';
 import { type MicroOptions, type MicroResult, measure } from './harness.ts';
 
 const PLAYERS = 8;

@@ -2,9 +2,11 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiPath, SOCKET_PATH } from '../../shared/src/index.ts';
+import { ApiPath, SOCKET_PATH } from '@starcatch/shared';
+import { METRICS_PATH } from '../../server/src/http/metrics-route.ts';
 import { freePort, stopChild } from './child-process.ts';
 import { parseMetrics, probe } from './http-probe.ts';
+import { webSocketUrl } from './phoenix-frames.ts';
 
 /** Signs the session tokens of the benchmarks' server, so a suite can mint its own. */
 export const BENCH_SECRET_KEY = 'starcatch-bench-secret-key-of-32-characters-or-more';
@@ -16,6 +18,11 @@ export interface RealServerOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Node flags for the server process: a preload, `--cpu-prof`, … */
   readonly execArgv?: readonly string[];
+  /**
+   * False: the server keeps its production limits (every budget at its default) instead of the
+   * bench's lifted ones; for a suite that measures the limits. Default true.
+   */
+  readonly liftLimits?: boolean;
 }
 
 /** The production entry point (`node server/src/main.ts`) in a child process, on loopback. */
@@ -74,7 +81,7 @@ export async function startRealServer(options: RealServerOptions): Promise<RealS
       SECRET_KEY: BENCH_SECRET_KEY,
       LOG_LEVEL: 'warn',
       RTC_HOST_ADDRESSES: '127.0.0.1',
-      ...LIMITS_LIFTED,
+      ...(options.liftLimits === false ? {} : LIMITS_LIFTED),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -116,12 +123,12 @@ export async function startRealServer(options: RealServerOptions): Promise<RealS
     port,
     httpUrl,
     socketEndpoint,
-    socketUrl: `${socketEndpoint}/websocket`,
+    socketUrl: webSocketUrl(socketEndpoint),
     child,
     logged,
     exited: () => exitStatus,
     async metrics() {
-      const { status, body } = await probe(`${httpUrl}/metrics`);
+      const { status, body } = await probe(`${httpUrl}${METRICS_PATH}`);
       return status === 200 ? parseMetrics(body) : undefined;
     },
     stop: () => stopChild(child),

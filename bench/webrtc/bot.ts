@@ -1,26 +1,18 @@
 import {
-  addLoopbackCandidate,
-  createLoopbackOffer,
-  createLoopbackOfferer,
-  type LoopbackOfferer,
-  onLoopbackCandidate,
-} from '../../server/test/rtc/loopback-offerer.ts';
-import {
   ApiPath,
   Direction,
   decodeSnapshot,
   encodeInput,
-  type IceCandidatePayload,
   LobbyEvent,
   type SessionResponse,
   SNAPSHOT_RATE,
   TICK_RATE,
   Topic,
-  type WebRtcAnswer,
-  WebRtcEvent,
-} from '../../shared/src/index.ts';
+} from '@starcatch/shared';
+import { createLoopbackOfferer, type LoopbackOfferer } from '../../server/test/support/loopback-offerer.ts';
+import { negotiateLoopbackPeer } from '../support/loopback-negotiation.ts';
+import { PhoenixWire } from '../support/phoenix-wire.ts';
 import type { Meter } from './meter.ts';
-import { PhoenixWire } from './phoenix-wire.ts';
 
 /** Inputs a bot sends per second, as the client does. */
 export const INPUT_RATE = 30;
@@ -45,15 +37,11 @@ export async function signIn(httpUrl: string, nickname: string, forwardedFor?: s
 }
 
 /** Creates a room through the lobby, as the create-room button does; resolves with its id. */
-export async function createRoom(
-  wire: Pick<PhoenixWire, 'push'>,
-  name: string,
-  maxPlayers: number,
-): Promise<string> {
+export async function createRoom(wire: Pick<PhoenixWire, 'push'>, name: string, maxPlayers: number): Promise<string> {
   const reply = await wire.push(Topic.lobby, LobbyEvent.createRoom, { name, max_players: maxPlayers });
   const room = (reply.response as { room?: { id?: unknown } } | null)?.room;
   if (reply.status !== 'ok' || typeof room?.id !== 'string') {
-    throw new Error(`room:create: ${reply.status} ${JSON.stringify(reply.response)}`);
+    throw new Error(`${LobbyEvent.createRoom}: ${reply.status} ${JSON.stringify(reply.response)}`);
   }
   return room.id;
 }
@@ -107,31 +95,8 @@ export class Bot {
     const peer = createLoopbackOfferer();
     try {
       const topic = Topic.user(user.id);
-      let tail: Promise<unknown> = Promise.resolve();
-      // Like a browser: one signaling step at a time.
-      const serially = (step: () => Promise<unknown>): void => {
-        tail = tail.then(step).catch(() => undefined);
-      };
-      wire.on(topic, WebRtcEvent.answer, (payload) => {
-        serially(() => peer.pc.setRemoteDescription(payload as WebRtcAnswer));
-      });
-      wire.on(topic, WebRtcEvent.ice, (payload) => {
-        serially(() => addLoopbackCandidate(peer.pc, payload as IceCandidatePayload));
-      });
       await wire.join(topic);
-      // The server takes candidates only after the offer: hold the early ones.
-      let held: IceCandidatePayload[] | null = [];
-      onLoopbackCandidate(peer.pc, (candidate) => {
-        if (held) held.push(candidate);
-        else void wire.push(topic, WebRtcEvent.ice, candidate);
-      });
-      const sdp = await createLoopbackOffer(peer.pc);
-      const offered = wire.push(topic, WebRtcEvent.offer, { sdp, type: 'offer' });
-      for (const candidate of held) void wire.push(topic, WebRtcEvent.ice, candidate);
-      held = null;
-      const reply = await offered;
-      if (reply.status !== 'ok') throw new Error(`webrtc:offer: ${reply.status} ${JSON.stringify(reply.response)}`);
-      await bothOpen(peer, openTimeoutMs);
+      await negotiateLoopbackPeer(wire, topic, peer, openTimeoutMs);
       return new Bot(wire, peer, meter);
     } catch (cause) {
       wire.close();
@@ -194,28 +159,6 @@ export class Bot {
 }
 
 /** Snapshot ticks strictly between two ticks: the server snapshots on 2 ticks of 3 (20 Hz of 30). */
-function snapshotTicksBetween(from: number, to: number): number {
+export function snapshotTicksBetween(from: number, to: number): number {
   return Math.floor(((to - 1) * SNAPSHOT_RATE) / TICK_RATE) - Math.floor((from * SNAPSHOT_RATE) / TICK_RATE);
-}
-
-function bothOpen(peer: LoopbackOfferer, timeoutMs: number): Promise<void> {
-  const open = (): boolean => peer.events.readyState === 'open' && peer.state.readyState === 'open';
-  if (open()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const subscriptions = [peer.events, peer.state].map((channel) =>
-      channel.stateChanged.subscribe(() => {
-        if (!open()) return;
-        done();
-        resolve();
-      }),
-    );
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`DataChannels not open within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const done = (): void => {
-      clearTimeout(timer);
-      for (const { unSubscribe } of subscriptions) unSubscribe();
-    };
-  });
 }

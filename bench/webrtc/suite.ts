@@ -1,13 +1,13 @@
 import os from 'node:os';
-import { SNAPSHOT_RATE, Topic } from '../../shared/src/index.ts';
+import { SNAPSHOT_RATE, Topic } from '@starcatch/shared';
 import { quantile } from '../fanout/load-generator.ts';
 import { machineBusyPercent, readMachineCpu } from '../fanout/machine-cpu.ts';
+import { PhoenixWire } from '../support/phoenix-wire.ts';
 import { readProcStats, receiveBufferSizes, udpReceiveBufferErrors } from '../support/proc-stats.ts';
 import { type RealServer, startRealServer } from '../support/real-server.ts';
 import { createRoom, signIn } from './bot.ts';
 import { BotFleet } from './bot-fleet.ts';
 import type { BotPlayer, WindowReport } from './bot-protocol.ts';
-import { PhoenixWire } from './phoenix-wire.ts';
 
 export const ROOM_SIZE = 8;
 

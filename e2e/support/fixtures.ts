@@ -1,6 +1,6 @@
 import { type Browser, type BrowserContext, test as base, type Page } from '@playwright/test';
+import type { ChatMessage, RoomSummary } from '@starcatch/shared';
 import type { DebugSnapshot } from '../../client/src/debug-snapshot.ts';
-import type { ChatMessage, RoomSummary } from '../../shared/src/index.ts';
 import { E2E_ENV } from './env.ts';
 
 /** The production build only installs `window.__starcatch` when asked, so every test page asks. */

@@ -12,6 +12,7 @@ import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { ApiPath } from '@starcatch/shared';
 import { REPO_ROOT } from './server-process.ts';
 
 /** The configuration operators install; the spec runs this file, not a copy of it. */
@@ -142,7 +143,7 @@ export class NginxProxy {
     const proxy = new NginxProxy(httpsPort, httpPort, child, dir);
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
-      const status = await httpsStatus(httpsPort, '/api/v1/health').catch(() => 0);
+      const status = await httpsStatus(httpsPort, ApiPath.health).catch(() => 0);
       if (status === 200) return proxy;
       if (child.exitCode !== null || Date.now() > deadline) {
         const log = await proxy.errorLog();

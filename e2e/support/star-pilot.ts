@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { bitsFromStick, Direction } from '../../shared/src/game/index.ts';
+import { bitsFromStick, Direction } from '@starcatch/shared';
 import { readState } from './fixtures.ts';
 import { routeToNearestStar } from './star-route.ts';
 

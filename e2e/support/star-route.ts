@@ -6,7 +6,7 @@ import {
   SHIP_RADIUS,
   STAR_RADIUS,
   type StarJson,
-} from '../../shared/src/game/index.ts';
+} from '@starcatch/shared';
 
 /** Side of a planning cell in world units: several cells fit in the narrowest gap of the map. */
 const CELL = 20;

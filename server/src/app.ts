@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import { ErrorCode, isUnimpaired } from '@starcatch/shared';
+import { API_PREFIX, ApiPath, ErrorCode, isUnimpaired, SOCKET_PATH } from '@starcatch/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveSecretKey } from './auth/secret-key.ts';
 import { SessionTokens } from './auth/session-token.ts';
@@ -17,14 +17,21 @@ import type { Config } from './config.ts';
 import { RoomSimulations } from './game/room-simulations.ts';
 import { capSocketsPerAddress } from './http/address-sockets.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
+import { sendApiError } from './http/api-error.ts';
 import { capConnections, connectionCap, openFilesLimit } from './http/connection-cap.ts';
 import { registerLeaderboardRoutes } from './http/leaderboard-routes.ts';
-import { registerMetricsRoute } from './http/metrics-route.ts';
+import { METRICS_PATH, registerMetricsRoute } from './http/metrics-route.ts';
 import { registerRoomRoutes } from './http/room-routes.ts';
 import { registerSessionRoutes } from './http/session-routes.ts';
 import { AddressLimits } from './limits/address-limits.ts';
 import { ServerMetrics } from './metrics/server-metrics.ts';
-import { longPollTransport, type PhoenixSocket, webSocketTransport } from './phoenix/index.ts';
+import {
+  LocalPubSub,
+  longPollTransport,
+  type PhoenixSocket,
+  TransportPath,
+  webSocketTransport,
+} from './phoenix/index.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
 import { clientIceServers } from './rtc/client-ice-servers.ts';
 import { PeerHeartbeat } from './rtc/peer-heartbeat.ts';
@@ -78,11 +85,9 @@ export async function buildApp(config: Config): Promise<App> {
   const storage = await openStorage(config.databaseUrl, config.dataDir);
   // A cluster node when REDIS_URL is set: PubSub, Presence and room placement span every node.
   const cluster = config.cluster ? await ClusterNode.connect(config.cluster, http.log) : undefined;
-  let socket: PhoenixSocket<SocketAssigns> | undefined;
-  const broadcasts = lobbyRoomBroadcasts(() => {
-    if (!socket) throw new Error('room event before the socket exists');
-    return socket;
-  });
+  // The socket's PubSub exists before the socket, so the room registry can broadcast on it from the start.
+  const pubsub = cluster?.pubsub ?? new LocalPubSub(http.log);
+  const broadcasts = lobbyRoomBroadcasts(pubsub);
   const directory = cluster?.roomListener(() => host);
   const rooms = new RoomRegistry({
     emptyRoomTimeoutMs: config.emptyRoomTimeoutMs,
@@ -151,7 +156,7 @@ export async function buildApp(config: Config): Promise<App> {
   });
   const roomAccess = cluster?.rooms ?? new LocalRooms(host);
   const addresses = new AddressLimits(config.addressLimits);
-  socket = createUserSocket({
+  const socket = createUserSocket({
     tokens,
     storage,
     rooms: roomAccess,
@@ -167,17 +172,18 @@ export async function buildApp(config: Config): Promise<App> {
     addresses,
     // The rooms this node simulates (in a cluster too): MAX_OPEN_ROOMS protects this process.
     openRoomCount: () => rooms.list().length,
-    ...(cluster && { pubsub: cluster.pubsub, presence: cluster.presence }),
+    pubsub,
+    ...(cluster && { presence: cluster.presence }),
   });
 
   // Rooms survive a restart, so tabs that were in one rejoin it when they reconnect. (A cluster
   // node adopts the stored rooms nobody hosts instead: see ClusterRooms.)
   if (!cluster) for (const room of await storage.openRooms()) rooms.open(room);
 
-  capSocketsPerAddress(http, addresses, '/socket/websocket');
+  capSocketsPerAddress(http, addresses, `${SOCKET_PATH}${TransportPath.websocket}`);
   await http.register(webSocketTransport<SocketAssigns>, {
     socket,
-    path: '/socket',
+    path: SOCKET_PATH,
     checkOrigin: config.allowedOrigins,
     maxFrameSize: config.socketMaxFrameBytes,
     idleTimeoutMs: config.socketIdleTimeoutMs,
@@ -188,7 +194,7 @@ export async function buildApp(config: Config): Promise<App> {
   // `longPollFallbackMs`): the same checks and limits; a session counts as a socket of its address.
   await http.register(longPollTransport<SocketAssigns>, {
     socket,
-    path: '/socket',
+    path: SOCKET_PATH,
     checkOrigin: config.allowedOrigins,
     maxFrameSize: config.socketMaxFrameBytes,
     windowMs: config.socketLongPollWindowMs,
@@ -210,7 +216,7 @@ export async function buildApp(config: Config): Promise<App> {
       for (const peer of closing) peer.close(ErrorCode.closedByOperator);
       return closing.length;
     },
-    disconnect: (socketId) => socket?.disconnectLocal(socketId) ?? 0,
+    disconnect: (socketId) => socket.disconnectLocal(socketId),
   };
   const clusterOperations = cluster && new ClusterOperations(cluster.bus, cluster.nodes, local, http.log);
   registerAdminRoutes(admin ?? http, config.adminToken, {
@@ -235,10 +241,10 @@ export async function buildApp(config: Config): Promise<App> {
     }),
   });
   registerMetricsRoute(admin ?? http, metrics);
-  http.get('/api/v1/health', async () => ({
+  http.get(ApiPath.health, async () => ({
     status: 'ok',
     storage: storage.engine,
-    connections: socket?.connectionCount,
+    connections: socket.connectionCount,
     peers: webrtc.peers.size,
     ...(cluster && { node: cluster.name, nodes: cluster.nodes.alive().sort() }),
   }));
@@ -270,12 +276,13 @@ async function serveClient(http: FastifyInstance, root: string): Promise<void> {
   // The client routes with `#/…`, so every other GET outside the API gets the app shell.
   http.setNotFoundHandler((request, reply) => {
     const served =
-      request.url.startsWith('/api/') || request.url.startsWith('/socket/') || /^\/metrics(\?|$)/.test(request.url);
+      request.url.startsWith(API_PREFIX) ||
+      request.url.startsWith(`${SOCKET_PATH}/`) ||
+      request.url === METRICS_PATH ||
+      request.url.startsWith(`${METRICS_PATH}?`);
     if (request.method === 'GET' && !served) {
       return reply.sendFile('index.html');
     }
-    return reply
-      .code(404)
-      .send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url}` } });
+    return sendApiError(reply, 404, ErrorCode.notFound, `no route for ${request.method} ${request.url}`);
   });
 }

@@ -6,6 +6,7 @@ import {
   MAX_IMPAIRMENT_JITTER_MS,
   MAX_IMPAIRMENT_LAG_MS,
   MAX_IMPAIRMENT_LOSS_PERCENT,
+  MAX_PLAYERS_LIMIT,
   MAX_TICK_HZ,
   MIN_SNAPSHOT_HZ,
   MIN_TICK_HZ,
@@ -13,7 +14,7 @@ import {
   ROUND_SECONDS,
 } from '@starcatch/shared';
 import { z } from 'zod';
-import type { RoomPushLimits } from './channels/room-channel.ts';
+import type { ClusterConfig } from './cluster/cluster.ts';
 import { DEFAULT_ROOM_LEASE_MS } from './cluster/room-leases.ts';
 import {
   DEFAULT_INPUT_QUEUE_LIMIT,
@@ -23,13 +24,16 @@ import {
 } from './game/simulation-settings.ts';
 import { type AddressLimitSettings, DEFAULT_ADDRESS_LIMITS } from './limits/address-limits.ts';
 import type { RateLimitOptions } from './limits/keyed-rate-limit.ts';
-import { DEFAULT_ROOM_LIMITS, type RoomLimits } from './limits/room-limits.ts';
+import { DEFAULT_ROOM_LIMITS, type RoomLimits, type RoomPushLimits } from './limits/room-limits.ts';
+import { DEFAULT_MAX_CHANNELS } from './phoenix/phoenix-socket.ts';
 import { DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_MAX_SEND_BACKLOG_BYTES } from './phoenix/socket-connection.ts';
 import {
   DEFAULT_LONGPOLL_IDLE_TIMEOUT_MS,
   DEFAULT_LONGPOLL_WINDOW_MS,
 } from './phoenix/transport/longpoll-transport.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_FRAME_SIZE } from './phoenix/transport/websocket-transport.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './process-lifecycle.ts';
+import { DEFAULT_EMPTY_ROOM_TIMEOUT_MS } from './rooms/room-registry.ts';
 import type { ClientIceSettings } from './rtc/client-ice-servers.ts';
 import { type NetworkInterfaces, selectHostAddresses } from './rtc/host-addresses.ts';
 import type { IceServer } from './rtc/rtc-peer.ts';
@@ -81,19 +85,15 @@ const Environment = z.object({
   /** PostgreSQL URL; unset uses the embedded SQLite file in DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
   /** An empty room closes after this long. */
-  EMPTY_ROOM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
-  /** The largest room a player may create (at most 16). */
-  MAX_PLAYERS_LIMIT: z.coerce.number().int().min(1).max(16).default(16),
+  EMPTY_ROOM_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_EMPTY_ROOM_TIMEOUT_MS),
+  /** The largest room a player may create (at most the shared `MAX_PLAYERS_LIMIT`, the default). */
+  MAX_PLAYERS_LIMIT: z.coerce.number().int().min(1).max(MAX_PLAYERS_LIMIT).default(MAX_PLAYERS_LIMIT),
   /** Comma-separated origins allowed to open the socket; unset allows any. */
   ALLOWED_ORIGINS: z.string().optional(),
   /** Close sockets that sent nothing for this long; clients heartbeat every 30 s. */
-  SOCKET_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
-  SOCKET_MAX_FRAME_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(128 * 1024),
-  SOCKET_MAX_CHANNELS: z.coerce.number().int().positive().default(100),
+  SOCKET_IDLE_TIMEOUT_MS: Count.default(DEFAULT_IDLE_TIMEOUT_MS),
+  SOCKET_MAX_FRAME_BYTES: Count.default(DEFAULT_MAX_FRAME_SIZE),
+  SOCKET_MAX_CHANNELS: Count.default(DEFAULT_MAX_CHANNELS),
   /**
    * A socket with more than this many bytes waiting unsent (its client stopped reading) is closed
    * with 1013: 4 MiB, far above a healthy tab's backlog (its snapshots stop at 4 KiB).
@@ -437,12 +437,6 @@ export interface Config {
   /** Set when this process is one node of a cluster. */
   readonly cluster: ClusterConfig | undefined;
   readonly workers: number;
-}
-
-export interface ClusterConfig {
-  readonly redisUrl: string;
-  readonly nodeName: string;
-  readonly roomLeaseMs: number;
 }
 
 export class ConfigError extends Error {

@@ -1,15 +1,30 @@
 import type { User } from './user.ts';
 
+/** Every HTTP API route is below this prefix; the rest of the origin serves the client. */
+export const API_PREFIX = '/api/';
+const V1 = `${API_PREFIX}v1`;
+
 /** HTTP and socket paths, relative to the server's origin. */
 export const ApiPath = {
-  session: '/api/v1/session',
-  rooms: '/api/v1/rooms',
-  health: '/api/v1/health',
-  leaderboard: '/api/v1/leaderboard',
+  session: `${V1}/session`,
+  rooms: `${V1}/rooms`,
+  health: `${V1}/health`,
+  leaderboard: `${V1}/leaderboard`,
 } as const;
 
 /** phoenix.js endpoint: it appends `/websocket`. */
 export const SOCKET_PATH = '/socket';
+
+/**
+ * The operator routes (`Authorization: Bearer <ADMIN_TOKEN>`, `POST`), for one user id as it goes in
+ * the path (a user id is a UUID); the server registers them with `:userId` in its place.
+ */
+export const AdminPath = {
+  /** Closes every WebRTC peer of the user → `{closed: n}`. */
+  closePeers: (userId: string) => `${V1}/admin/users/${userId}/webrtc/close`,
+  /** Closes every socket of the user → `{disconnected: n}`. */
+  disconnect: (userId: string) => `${V1}/admin/users/${userId}/disconnect`,
+} as const;
 
 /** `POST /api/v1/session` → 201. `GET /api/v1/session` (Bearer token) → 200 `{user}`. */
 export interface SessionResponse {

@@ -7,8 +7,8 @@ import {
   StateEncoding,
   topicSubject,
 } from '@starcatch/shared';
-import { KeyedRateLimit, perMinute, type RateLimitOptions } from '../limits/keyed-rate-limit.ts';
-import type { RoomLimits } from '../limits/room-limits.ts';
+import { KeyedRateLimit, perMinute } from '../limits/keyed-rate-limit.ts';
+import type { RoomLimits, RoomPushLimits } from '../limits/room-limits.ts';
 import type { Clock } from '../limits/token-bucket.ts';
 import { type ChannelContext, type ChannelHandler, error, ok } from '../phoenix/index.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -17,14 +17,6 @@ import type { RoomAccess, RoomSeat, SeatResult } from './room-seat.ts';
 import type { SocketAssigns } from './socket-assigns.ts';
 
 export type { RoomPresenceMeta } from '../transport/game-link.ts';
-
-/** Per-user budgets for client pushes on `room:<id>`, each its own. */
-export interface RoomPushLimits {
-  /** `input` pushes (the WebSocket fallback's 30 per second). */
-  readonly input: RateLimitOptions;
-  /** `chat:send`. */
-  readonly chat: RateLimitOptions;
-}
 
 export interface RoomChannelDeps {
   readonly storage: Storage;

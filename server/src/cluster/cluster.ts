@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 import type { RoomHost } from '../channels/room-host.ts';
-import type { ClusterConfig } from '../config.ts';
 import { type Logger, RedisPresenceTracker, RedisPubSub } from '../phoenix/index.ts';
 import type { RoomListener } from '../rooms/room-registry.ts';
 import type { WebRtcSignaling } from '../rtc/webrtc-signaling.ts';
@@ -12,6 +11,13 @@ import { HostedSeats } from './hosted-seats.ts';
 import { NodeBus, nodeTopic } from './node-bus.ts';
 import { RoomDirectory } from './room-directory.ts';
 import { RoomLeases } from './room-leases.ts';
+
+/** How this process joins a cluster (REDIS_URL, NODE_NAME, ROOM_LEASE_MS). */
+export interface ClusterConfig {
+  readonly redisUrl: string;
+  readonly nodeName: string;
+  readonly roomLeaseMs: number;
+}
 
 /** Every key this server keeps in Redis starts with this, so one Redis can serve other things too. */
 export const REDIS_KEY_PREFIX = 'starcatch:';

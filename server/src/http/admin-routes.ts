@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ErrorCode } from '@starcatch/shared';
+import { AdminPath, ErrorCode } from '@starcatch/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { userSocketId } from '../channels/user-socket.ts';
 import { sendApiError } from './api-error.ts';
+import { bearerToken } from './bearer-token.ts';
 
 /**
  * Operator routes, behind `Authorization: Bearer <ADMIN_TOKEN>`; without a token configured they
@@ -25,20 +26,20 @@ export function registerAdminRoutes(
   if (adminToken === undefined) return;
   const expected = digest(adminToken);
   const authorized = (request: FastifyRequest): boolean => {
-    const header = request.headers.authorization ?? '';
-    if (!header.startsWith('Bearer ')) return false;
+    const token = bearerToken(request);
+    if (token === undefined) return false;
     // Comparing fixed-size digests keeps the comparison constant-time whatever the length sent.
-    return timingSafeEqual(digest(header.slice('Bearer '.length)), expected);
+    return timingSafeEqual(digest(token), expected);
   };
 
-  app.post<{ Params: { userId: string } }>('/api/v1/admin/users/:userId/webrtc/close', async (request, reply) => {
+  app.post<{ Params: { userId: string } }>(AdminPath.closePeers(':userId'), async (request, reply) => {
     if (!authorized(request)) {
       return sendApiError(reply, 401, ErrorCode.unauthorized, 'The admin token is missing or wrong.');
     }
     return { closed: await operations.closePeersOf(request.params.userId) };
   });
 
-  app.post<{ Params: { userId: string } }>('/api/v1/admin/users/:userId/disconnect', async (request, reply) => {
+  app.post<{ Params: { userId: string } }>(AdminPath.disconnect(':userId'), async (request, reply) => {
     if (!authorized(request)) {
       return sendApiError(reply, 401, ErrorCode.unauthorized, 'The admin token is missing or wrong.');
     }

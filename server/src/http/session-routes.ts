@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, PLAYER_COLORS, type SessionStatusResponse, type User, validateNickname } from '@starcatch/shared';
+import {
+  ApiPath,
+  ErrorCode,
+  PLAYER_COLORS,
+  type SessionStatusResponse,
+  type User,
+  validateNickname,
+} from '@starcatch/shared';
 import type { FastifyInstance } from 'fastify';
 import type { SessionTokens } from '../auth/session-token.ts';
 import type { AddressLimits } from '../limits/address-limits.ts';
 import type { Storage } from '../storage/storage.ts';
 import { isStorageUnavailable, STORAGE_RETRY_AFTER_SECONDS } from '../storage/storage-errors.ts';
+import { TOO_MANY_CONNECTIONS_MESSAGE } from './address-sockets.ts';
 import { sendApiError } from './api-error.ts';
+import { bearerToken } from './bearer-token.ts';
 
 /**
  * Guest sign-in: `POST /api/v1/session {nickname}` → `{token, user}`. While the database is
@@ -19,7 +28,7 @@ export function registerSessionRoutes(
   storage: Storage,
   addresses?: AddressLimits,
 ): void {
-  app.post('/api/v1/session', async (request, reply) => {
+  app.post(ApiPath.session, async (request, reply) => {
     const body = request.body as { nickname?: unknown } | null | undefined;
     const result = validateNickname(body?.nickname);
     if (!result.ok) return sendApiError(reply, 400, ErrorCode.invalidNickname, result.message);
@@ -50,9 +59,8 @@ export function registerSessionRoutes(
 
   // Lets a client tell a refused token from a server that is down, and from an address over its
   // socket limits (`socket_refused`): a browser cannot read why an upgrade was refused.
-  app.get('/api/v1/session', async (request, reply) => {
-    const header = request.headers.authorization ?? '';
-    const claims = tokens.verify(header.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined);
+  app.get(ApiPath.session, async (request, reply) => {
+    const claims = tokens.verify(bearerToken(request));
     if (!claims)
       return sendApiError(reply, 401, ErrorCode.unauthorized, 'The session token is missing, invalid or expired.');
     const refused = addresses?.socketRefusal(request.ip);
@@ -63,7 +71,7 @@ export function registerSessionRoutes(
             reason: refused.reason,
             message:
               refused.reason === ErrorCode.tooManyConnections
-                ? 'Too many connections from your network; close a tab or try again later.'
+                ? TOO_MANY_CONNECTIONS_MESSAGE
                 : 'Too many connection attempts from your network; wait a moment.',
             retry_after_seconds: refused.retryAfterSeconds,
           },

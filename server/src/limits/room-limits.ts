@@ -1,3 +1,5 @@
+import type { RateLimitOptions } from './keyed-rate-limit.ts';
+
 /**
  * How many rooms may be created and joined. Room creations per address are in `AddressLimits`.
  * Every count is this process's own: in a cluster each node keeps its own.
@@ -29,3 +31,11 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = {
   maxRoomsPerSocket: 2,
   maxOpenRooms: 200,
 };
+
+/** Per-user budgets for client pushes on `room:<id>`, each its own. */
+export interface RoomPushLimits {
+  /** `input` pushes (the WebSocket fallback's 30 per second). */
+  readonly input: RateLimitOptions;
+  /** `chat:send`: on the lobby and every room together. */
+  readonly chat: RateLimitOptions;
+}

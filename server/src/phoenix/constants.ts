@@ -26,3 +26,12 @@ export const SOCKET_CONTROL_TOPIC = 'phx_socket_control';
 export const PHOENIX_SUBPROTOCOL = 'phoenix';
 /** Prefix of the subprotocol entry that carries the token: base64 (standard alphabet) without padding. */
 export const AUTH_TOKEN_PREFIX = 'base64url.bearer.phx.';
+
+/** A socket's mount path when none is given (phoenix.js is given it as its endpoint). */
+export const DEFAULT_SOCKET_PATH = '/socket';
+
+/** Where each transport lives below a socket's mount path: phoenix.js appends these to its endpoint. */
+export const TransportPath = {
+  websocket: '/websocket',
+  longpoll: '/longpoll',
+} as const;

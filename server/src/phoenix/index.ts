@@ -15,11 +15,18 @@ export type {
   TerminateReason,
 } from './channel.ts';
 export { error, ok, stop } from './channel.ts';
-export { Event, SOCKET_TOPIC } from './constants.ts';
+export {
+  AUTH_TOKEN_PREFIX,
+  DEFAULT_SOCKET_PATH,
+  Event,
+  PHOENIX_SUBPROTOCOL,
+  SOCKET_TOPIC,
+  TransportPath,
+} from './constants.ts';
 export type { Logger } from './logger.ts';
 export type { InboundMessage, JsonPayload, OutboundMessage, Payload } from './message.ts';
 export type { ConnectInfo, ConnectResult, PhoenixSocketOptions } from './phoenix-socket.ts';
-export { PhoenixSocket } from './phoenix-socket.ts';
+export { DEFAULT_MAX_CHANNELS, PhoenixSocket } from './phoenix-socket.ts';
 export { LocalPresenceTracker } from './presence/local-presence-tracker.ts';
 export type { PresenceDiff, PresenceMeta, PresenceState, PresenceTracker } from './presence/presence-tracker.ts';
 export { AlreadyTrackedError } from './presence/presence-tracker.ts';
@@ -55,4 +62,9 @@ export {
   longPollTransport,
 } from './transport/longpoll-transport.ts';
 export type { WebSocketTransportOptions } from './transport/websocket-transport.ts';
-export { DEFAULT_CLOSE_TIMEOUT_MS, webSocketTransport } from './transport/websocket-transport.ts';
+export {
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_FRAME_SIZE,
+  webSocketTransport,
+} from './transport/websocket-transport.ts';

@@ -3,6 +3,7 @@
  * Flags beyond the port set the limits a few golden transcripts need (their `server` field).
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_FRAME_SIZE } from '../phoenix/index.ts';
 import { startProtocolServer } from './protocol-server.ts';
 
 const DEFAULT_PROTOCOL_SERVER_PORT = 4100;
@@ -11,8 +12,8 @@ const usage = `usage: pnpm protocol-server [--port N] [--host H] [--idle-timeout
                             [--allowed-origins ORIGIN,ORIGIN]
   --port              listen port (default ${DEFAULT_PROTOCOL_SERVER_PORT}; 0: any free port)
   --host              listen address (default 127.0.0.1; 0.0.0.0 to reach it from other machines)
-  --idle-timeout-ms   close a socket silent this long with 1002 (default 60000)
-  --max-frame-bytes   close a socket that sends a bigger frame with 1009 (default 131072)
+  --idle-timeout-ms   close a socket silent this long with 1002 (default ${DEFAULT_IDLE_TIMEOUT_MS})
+  --max-frame-bytes   close a socket that sends a bigger frame with 1009 (default ${DEFAULT_MAX_FRAME_SIZE})
   --allowed-origins   refuse an Origin header not in this list with 403 (default: any origin)`;
 
 function wholeNumber(name: string, text: string | undefined): number | undefined {

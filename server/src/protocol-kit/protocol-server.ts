@@ -1,9 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
+  DEFAULT_SOCKET_PATH,
   PhoenixSocket,
   type PhoenixSocketOptions,
   type TerminateReason,
+  TransportPath,
+  v2JsonSerializer,
   type WebSocketTransportOptions,
   webSocketTransport,
 } from '../phoenix/index.ts';
@@ -71,10 +74,10 @@ export async function startProtocolServer(options: ProtocolServerOptions = {}): 
     ...socketOptions,
   });
   const http = Fastify({ logger: false });
-  await http.register(webSocketTransport<TestAssigns>, { socket, path: '/socket', ...transportOptions });
+  await http.register(webSocketTransport<TestAssigns>, { socket, path: DEFAULT_SOCKET_PATH, ...transportOptions });
   await http.listen({ port: wantedPort, host });
   const { port } = http.server.address() as AddressInfo;
-  const socketUrl = `ws://${host.includes(':') ? `[${host}]` : host}:${port}/socket`;
+  const socketUrl = `ws://${host.includes(':') ? `[${host}]` : host}:${port}${DEFAULT_SOCKET_PATH}`;
   return {
     http,
     socket,
@@ -82,10 +85,10 @@ export async function startProtocolServer(options: ProtocolServerOptions = {}): 
     socketUrl,
     wsUrl(query = {}) {
       const params = new URLSearchParams();
-      for (const [name, value] of Object.entries({ token: VALID_TOKEN, vsn: '2.0.0', ...query })) {
+      for (const [name, value] of Object.entries({ token: VALID_TOKEN, vsn: v2JsonSerializer.vsn, ...query })) {
         if (value !== undefined) params.set(name, value);
       }
-      return `${socketUrl}/websocket?${params}`;
+      return `${socketUrl}${TransportPath.websocket}?${params}`;
     },
     close: () => http.close(),
   };

@@ -1,4 +1,4 @@
-import { type ChannelHandler, error, ok, stop, type TerminateReason } from '../phoenix/index.ts';
+import { type ChannelHandler, Event, error, ok, Reason, stop, type TerminateReason } from '../phoenix/index.ts';
 
 /** Assigns of the protocol server's socket: who connected, from the `user` query param. */
 export interface TestAssigns {
@@ -53,7 +53,7 @@ export function createTestChannel(options: TestChannelOptions = {}): ChannelHand
       const key = channel.assigns.trackedKey;
       if (key === undefined) return;
       channel.presence.track(key, { user: channel.assigns.userId });
-      channel.push('presence_state', channel.presence.list());
+      channel.push(Event.presenceState, channel.presence.list());
     },
 
     handleIn(event, payload, channel) {
@@ -100,7 +100,7 @@ export function createTestChannel(options: TestChannelOptions = {}): ChannelHand
           if (channel.assigns.trackedKey) channel.presence.update(channel.assigns.trackedKey, p.meta ?? {});
           return ok();
         default:
-          return error({ reason: 'unknown event' });
+          return error({ reason: Reason.unknownEvent });
       }
     },
 

@@ -2,13 +2,13 @@ import type { User } from '@starcatch/shared';
 import { SessionTokens } from '../../src/auth/session-token.ts';
 import { LocalRooms } from '../../src/channels/local-rooms.ts';
 import { lobbyRoomBroadcasts } from '../../src/channels/room-broadcasts.ts';
-import type { RoomPushLimits } from '../../src/channels/room-channel.ts';
 import { RoomHost } from '../../src/channels/room-host.ts';
 import type { SocketAssigns } from '../../src/channels/socket-assigns.ts';
 import { createUserSocket } from '../../src/channels/user-socket.ts';
 import { RoomSimulations } from '../../src/game/room-simulations.ts';
 import { DEFAULT_SIMULATION_SETTINGS } from '../../src/game/simulation-settings.ts';
-import type { PhoenixSocket } from '../../src/phoenix/index.ts';
+import type { RoomPushLimits } from '../../src/limits/room-limits.ts';
+import { LocalPubSub, type PhoenixSocket } from '../../src/phoenix/index.ts';
 import { RoomRegistry } from '../../src/rooms/room-registry.ts';
 import { WebRtcSignaling } from '../../src/rtc/webrtc-signaling.ts';
 import { weriftPeerFactory } from '../../src/rtc/werift-peer.ts';
@@ -34,10 +34,10 @@ export async function gameSocket(
   options: { emptyRoomTimeoutMs?: number; roomPushLimits?: Partial<RoomPushLimits> } = {},
 ): Promise<GameSocket> {
   const storage = await Storage.open(new SqliteDatabase(':memory:'));
-  let socket: PhoenixSocket<SocketAssigns> | undefined;
+  const pubsub = new LocalPubSub(console);
   const rooms = new RoomRegistry({
     emptyRoomTimeoutMs: options.emptyRoomTimeoutMs ?? 60_000,
-    listener: lobbyRoomBroadcasts(() => socket as PhoenixSocket<SocketAssigns>),
+    listener: lobbyRoomBroadcasts(pubsub),
   });
   const webrtc = new WebRtcSignaling({
     createPeer: weriftPeerFactory({ iceServers: [], portRange: undefined, hostAddresses: ['127.0.0.1'] }),
@@ -59,7 +59,7 @@ export async function gameSocket(
     noticeIntervalMs: 1_000,
     logger: console,
   });
-  socket = createUserSocket({
+  const socket = createUserSocket({
     tokens: new SessionTokens('a-secret-of-at-least-thirty-two-chars', 60),
     storage,
     maxPlayersLimit: 16,
@@ -71,6 +71,7 @@ export async function gameSocket(
       input: options.roomPushLimits?.input ?? { burst: 90, perMinute: 4_800, strikesPerMinute: 90 },
       chat: options.roomPushLimits?.chat ?? { burst: 5, perMinute: 30, strikesPerMinute: 5 },
     },
+    pubsub,
   });
   return {
     socket,

@@ -2,7 +2,7 @@
  * Two server processes on one Redis and one PostgreSQL, driven with the official phoenix client:
  * presence, chat and the room list are the same whichever node a socket is on.
  */
-import { ChatEvent, LobbyEvent, type RoomSummary, Topic } from '@starcatch/shared';
+import { AdminPath, ApiPath, ChatEvent, LobbyEvent, type RoomSummary, Topic } from '@starcatch/shared';
 import { describe, expect, it } from 'vitest';
 import {
   type Channel,
@@ -121,7 +121,7 @@ describe.skipIf(clusterServices() !== null)('a cluster of two nodes', () => {
       what: 'room_created on node b',
       timeoutMs: CROSS_NODE_MS,
     });
-    const listed = (await (await fetch(`${b().httpUrl}/api/v1/rooms`)).json()) as { rooms: RoomSummary[] };
+    const listed = (await (await fetch(`${b().httpUrl}${ApiPath.rooms}`)).json()) as { rooms: RoomSummary[] };
     expect(listed.rooms.find((listedRoom) => listedRoom.id === room.id)).toMatchObject({
       name: 'Made on A',
       max_players: 4,
@@ -134,12 +134,15 @@ describe.skipIf(clusterServices() !== null)('a cluster of two nodes', () => {
   it('disconnects a user on another node through the operator route of this one', async () => {
     const bo = await signedIn(b());
     const events = watchSocket(bo.socket);
-    const response = await fetch(`${a().httpUrl}/api/v1/admin/users/${bo.userId}/disconnect`, {
+    const response = await fetch(`${a().httpUrl}${AdminPath.disconnect(bo.userId)}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ disconnected: 1 });
-    await waitFor(() => events.closeCodes.includes(1001), { what: 'close code 1001 on node b', timeoutMs: CROSS_NODE_MS });
+    await waitFor(() => events.closeCodes.includes(1001), {
+      what: 'close code 1001 on node b',
+      timeoutMs: CROSS_NODE_MS,
+    });
   });
 });

@@ -8,10 +8,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Topic } from '@starcatch/shared';
+import { AdminPath, ApiPath, SOCKET_PATH, Topic } from '@starcatch/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.ts';
+import { METRICS_PATH } from '../../src/http/metrics-route.ts';
+import { TransportPath } from '../../src/phoenix/index.ts';
 import { ClientSockets, join as joinChannel, watchSocket } from '../integration/phoenix-client.ts';
 import { waitFor } from '../integration/wait-for.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -46,24 +48,24 @@ describe('the ADMIN_PORT listener', () => {
     fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
 
   it('serves /metrics and the operator routes; the game port answers 404 for them, and still serves the app', async () => {
-    const metrics = await fetch(`${adminUrl}/metrics`);
+    const metrics = await fetch(`${adminUrl}${METRICS_PATH}`);
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('starcatch_sockets');
 
-    const onGamePort = await fetch(`${server.httpUrl}/metrics`);
+    const onGamePort = await fetch(`${server.httpUrl}${METRICS_PATH}`);
     expect(onGamePort.status).toBe(404);
     expect(await onGamePort.json()).toMatchObject({ error: { code: 'not_found' } });
-    expect((await fetch(`${server.httpUrl}/metrics?x=1`)).status).toBe(404);
-    expect((await adminPost(server.httpUrl, '/api/v1/admin/users/u1/disconnect')).status).toBe(404);
-    expect((await adminPost(server.httpUrl, '/api/v1/admin/users/u1/webrtc/close')).status).toBe(404);
+    expect((await fetch(`${server.httpUrl}${METRICS_PATH}?x=1`)).status).toBe(404);
+    expect((await adminPost(server.httpUrl, AdminPath.disconnect('u1'))).status).toBe(404);
+    expect((await adminPost(server.httpUrl, AdminPath.closePeers('u1'))).status).toBe(404);
 
     // The game port is the game's: health, the API and the app shell are there, not on the admin port.
-    expect((await fetch(`${server.httpUrl}/api/v1/health`)).status).toBe(200);
+    expect((await fetch(`${server.httpUrl}${ApiPath.health}`)).status).toBe(200);
     const shell = await fetch(`${server.httpUrl}/rooms/abc`);
     expect(shell.status).toBe(200);
     expect(await shell.text()).toContain('<title>Starcatch</title>');
-    expect((await fetch(`${adminUrl}/api/v1/health`)).status).toBe(404);
-    expect((await fetch(`${adminUrl}/socket/websocket`)).status).toBe(404);
+    expect((await fetch(`${adminUrl}${ApiPath.health}`)).status).toBe(404);
+    expect((await fetch(`${adminUrl}${SOCKET_PATH}${TransportPath.websocket}`)).status).toBe(404);
   });
 
   it('answers while the game port is at its connection cap, and its own connections never count', async () => {
@@ -103,13 +105,13 @@ describe('the ADMIN_PORT listener', () => {
     const targetEvents = watchSocket(targetSocket);
     const bystanderEvents = watchSocket(bystanderSocket);
 
-    const response = await adminPost(adminUrl, `/api/v1/admin/users/${target.user.id}/disconnect`);
+    const response = await adminPost(adminUrl, AdminPath.disconnect(target.user.id));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ disconnected: 1 });
     await waitFor(() => targetEvents.closeCodes.includes(1001), { what: 'the target to be kicked' });
     expect(bystanderEvents.closeCodes).toEqual([]);
     expect(lobby.state).toBe('joined');
-    expect((await fetch(`${adminUrl}/api/v1/admin/users/x/disconnect`, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${adminUrl}${AdminPath.disconnect('x')}`, { method: 'POST' })).status).toBe(401);
   });
 
   it('closes with the game server', async () => {

@@ -3,7 +3,7 @@
  * "browser": absent without ADMIN_TOKEN, 401 with a wrong token, and with the right one the peer
  * closes and the client is told `closed_by_operator`.
  */
-import { ErrorCode, WebRtcEvent } from '@starcatch/shared';
+import { AdminPath, ErrorCode, WebRtcEvent } from '@starcatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../integration/wait-for.ts';
 import { useRtcServer } from '../rtc/rtc-server.ts';
@@ -13,7 +13,7 @@ const ADMIN_TOKEN = 'operator-token-for-tests';
 const rtc = useRtcServer({ ADMIN_TOKEN });
 
 const closePeers = (baseUrl: string, userId: string, token?: string) =>
-  fetch(`${baseUrl}/api/v1/admin/users/${encodeURIComponent(userId)}/webrtc/close`, {
+  fetch(`${baseUrl}${AdminPath.closePeers(encodeURIComponent(userId))}`, {
     method: 'POST',
     headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
   });

@@ -1,3 +1,4 @@
+import { ApiPath } from '@starcatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -9,7 +10,7 @@ describe('session API', () => {
   afterAll(() => server.close());
 
   const post = (body: unknown) =>
-    fetch(`${server.httpUrl}/api/v1/session`, {
+    fetch(`${server.httpUrl}${ApiPath.session}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -38,18 +39,18 @@ describe('session API', () => {
 
   it('checks a token with GET /api/v1/session', async () => {
     const { token, user } = await server.signIn('Checker');
-    const good = await fetch(`${server.httpUrl}/api/v1/session`, { headers: { authorization: `Bearer ${token}` } });
+    const good = await fetch(`${server.httpUrl}${ApiPath.session}`, { headers: { authorization: `Bearer ${token}` } });
     expect(good.status).toBe(200);
     expect(await good.json()).toEqual({ user });
-    const bad = await fetch(`${server.httpUrl}/api/v1/session`, { headers: { authorization: 'Bearer nope.nope' } });
+    const bad = await fetch(`${server.httpUrl}${ApiPath.session}`, { headers: { authorization: 'Bearer nope.nope' } });
     expect(bad.status).toBe(401);
     expect(await bad.json()).toMatchObject({ error: { code: 'unauthorized' } });
   });
 
   it('lists rooms and answers health', async () => {
-    const rooms = await fetch(`${server.httpUrl}/api/v1/rooms`);
+    const rooms = await fetch(`${server.httpUrl}${ApiPath.rooms}`);
     expect(await rooms.json()).toEqual({ rooms: [] });
-    const health = await fetch(`${server.httpUrl}/api/v1/health`);
+    const health = await fetch(`${server.httpUrl}${ApiPath.health}`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', storage: 'sqlite' });
   });

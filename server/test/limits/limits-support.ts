@@ -3,7 +3,8 @@
  * which the server believes only when started with `TRUSTED_PROXIES=127.0.0.1`.
  */
 import { request } from 'node:http';
-import type { User } from '@starcatch/shared';
+import { ApiPath, SOCKET_PATH, type User } from '@starcatch/shared';
+import { TransportPath } from '../../src/phoenix/index.ts';
 import type { SocketOptions } from '../integration/phoenix-client.ts';
 import type { TestServer } from '../support/test-server.ts';
 
@@ -18,7 +19,7 @@ let guests = 0;
 
 /** `POST /api/v1/session` as a client at `address`. */
 export async function signInFrom(server: TestServer, address: string): Promise<HttpAnswer> {
-  const response = await fetch(`${server.httpUrl}/api/v1/session`, {
+  const response = await fetch(`${server.httpUrl}${ApiPath.session}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
     body: JSON.stringify({ nickname: `guest${++guests}` }),
@@ -39,7 +40,7 @@ export async function guestFrom(server: TestServer, address: string): Promise<{ 
 
 /** `GET /api/v1/session` with a token, as a client at `address`. */
 export async function sessionStatusFrom(server: TestServer, address: string, token: string): Promise<HttpAnswer> {
-  const response = await fetch(`${server.httpUrl}/api/v1/session`, {
+  const response = await fetch(`${server.httpUrl}${ApiPath.session}`, {
     headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': address },
   });
   return {
@@ -55,7 +56,7 @@ export async function sessionStatusFrom(server: TestServer, address: string, tok
  * is closed at once.
  */
 export function upgradeFrom(server: TestServer, address: string, token: string): Promise<HttpAnswer> {
-  const url = new URL(`${server.httpUrl}/socket/websocket`);
+  const url = new URL(`${server.httpUrl}${SOCKET_PATH}${TransportPath.websocket}`);
   url.searchParams.set('vsn', '2.0.0');
   url.searchParams.set('token', token);
   return new Promise((resolve, reject) => {

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { type Channel, join, push, recordEvents } from '../integration/phoenix-client.ts';
 import { waitFor } from '../integration/wait-for.ts';
 import type { BrowserPeer } from '../rtc/browser-peer.ts';
-import { createLoopbackOfferer } from '../rtc/loopback-offerer.ts';
 import { useRtcServer } from '../rtc/rtc-server.ts';
+import { createLoopbackOfferer } from '../support/loopback-offerer.ts';
 
 const MAX_PER_USER = 2;
 const MAX_TOTAL = 3;

@@ -14,7 +14,7 @@ import {
   onLoopbackCandidate,
   type RTCDataChannel,
   type RTCPeerConnection,
-} from './loopback-offerer.ts';
+} from '../support/loopback-offerer.ts';
 
 /** Far above the ~100-300 ms a loopback connection takes, far below the test timeout. */
 export const OPEN_TIMEOUT_MS = 5_000;

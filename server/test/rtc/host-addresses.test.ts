@@ -9,7 +9,7 @@ import {
   createLoopbackOffer,
   createLoopbackOfferer,
   type LoopbackOfferer,
-} from './loopback-offerer.ts';
+} from '../support/loopback-offerer.ts';
 
 function ipv4(address: string, internal = false): NetworkInterfaceInfo {
   return {

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { User } from '@starcatch/shared';
+import { ApiPath, SOCKET_PATH, type User } from '@starcatch/shared';
 import pg from 'pg';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -106,9 +106,9 @@ export async function startClusterProcess(
     pid,
     output,
     httpUrl,
-    socketUrl: `${httpUrl.replace('http', 'ws')}/socket`,
+    socketUrl: `${httpUrl.replace('http', 'ws')}${SOCKET_PATH}`,
     async signIn(nickname = `guest${++guests}`) {
-      const response = await fetch(`${httpUrl}/api/v1/session`, {
+      const response = await fetch(`${httpUrl}${ApiPath.session}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ nickname }),
@@ -138,6 +138,6 @@ async function ended(child: ChildProcess, signal: NodeJS.Signals): Promise<void>
 
 /** `GET /api/v1/health` of a node. */
 export async function health(node: ServerEndpoint): Promise<{ node?: string; nodes?: string[]; peers: number }> {
-  const response = await fetch(`${node.httpUrl}/api/v1/health`);
+  const response = await fetch(`${node.httpUrl}${ApiPath.health}`);
   return (await response.json()) as { node?: string; nodes?: string[]; peers: number };
 }

@@ -2,12 +2,14 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   type ChannelHandler,
+  DEFAULT_SOCKET_PATH,
   type LongPollBody,
   type LongPollTransportOptions,
   longPollTransport,
   ok,
   PhoenixSocket,
   type PubSub,
+  TransportPath,
   webSocketTransport,
 } from '../../src/phoenix/index.ts';
 import { type TestAssigns, testRoomChannel, VALID_TOKEN } from './protocol-test-server.ts';
@@ -63,16 +65,16 @@ export async function startLongPollTestServer(options: LongPollServerOptions = {
     ...(pubsub && { pubsub }),
   });
   const http = Fastify({ logger: false });
-  await http.register(webSocketTransport<TestAssigns>, { socket, path: '/socket' });
-  await http.register(longPollTransport<TestAssigns>, { socket, path: '/socket', ...transportOptions });
+  await http.register(webSocketTransport<TestAssigns>, { socket, path: DEFAULT_SOCKET_PATH });
+  await http.register(longPollTransport<TestAssigns>, { socket, path: DEFAULT_SOCKET_PATH, ...transportOptions });
   await http.listen({ port: wantedPort, host: '127.0.0.1' });
   const { port } = http.server.address() as AddressInfo;
   return {
     http,
     socket,
     port,
-    socketUrl: `ws://127.0.0.1:${port}/socket`,
-    longPollUrl: `http://127.0.0.1:${port}/socket/longpoll`,
+    socketUrl: `ws://127.0.0.1:${port}${DEFAULT_SOCKET_PATH}`,
+    longPollUrl: `http://127.0.0.1:${port}${DEFAULT_SOCKET_PATH}${TransportPath.longpoll}`,
     async close() {
       // Waiting polls are answered by the drain at once; a connection fetch opened and never used
       // would hold `close` until the server's request timeout, so it is cut after a moment.

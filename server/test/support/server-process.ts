@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { User } from '@starcatch/shared';
+import { ApiPath, SOCKET_PATH, type User } from '@starcatch/shared';
 import type { ServerEndpoint } from './cluster-process.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -119,9 +119,9 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     entries,
     exited,
     httpUrl,
-    socketUrl: `${httpUrl.replace('http', 'ws')}/socket`,
+    socketUrl: `${httpUrl.replace('http', 'ws')}${SOCKET_PATH}`,
     async signIn(nickname = `guest${++guests}`): Promise<{ token: string; user: User }> {
-      const response = await fetch(`${httpUrl}/api/v1/session`, {
+      const response = await fetch(`${httpUrl}${ApiPath.session}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ nickname }),

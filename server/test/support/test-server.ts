@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { User } from '@starcatch/shared';
+import { ApiPath, SOCKET_PATH, type User } from '@starcatch/shared';
 import { type App, buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 
@@ -37,9 +37,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   return {
     app,
     httpUrl,
-    socketUrl: `ws://127.0.0.1:${port}/socket`,
+    socketUrl: `ws://127.0.0.1:${port}${SOCKET_PATH}`,
     async signIn(nickname = `guest${++guests}`) {
-      const response = await fetch(`${httpUrl}/api/v1/session`, {
+      const response = await fetch(`${httpUrl}${ApiPath.session}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ nickname }),

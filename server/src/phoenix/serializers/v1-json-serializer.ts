@@ -1,3 +1,4 @@
+import { Event } from '../constants.ts';
 import type { Frame, InboundMessage, OutboundMessage, OutboundReply } from '../message.ts';
 import { isBinary } from '../message.ts';
 import { parseJsonFrame, refField, stringField } from './json-fields.ts';
@@ -39,6 +40,6 @@ export const v1JsonSerializer: Serializer = {
 
   encodeReply({ ref, topic, status, response }: OutboundReply): Frame {
     if (isBinary(response)) throw new UnencodableMessageError('V1 sockets cannot receive binary payloads');
-    return JSON.stringify({ topic, event: 'phx_reply', payload: { status, response }, ref });
+    return JSON.stringify({ topic, event: Event.reply, payload: { status, response }, ref });
   },
 };

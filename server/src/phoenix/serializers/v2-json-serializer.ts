@@ -1,3 +1,4 @@
+import { Event } from '../constants.ts';
 import type { Frame, InboundMessage, OutboundMessage, OutboundReply } from '../message.ts';
 import { isBinary } from '../message.ts';
 import { decodeBinaryPush, encodeBinaryBroadcast, encodeBinaryPush, encodeBinaryReply } from './binary-frame.ts';
@@ -40,6 +41,6 @@ export const v2JsonSerializer: Serializer = {
 
   encodeReply({ joinRef, ref, topic, status, response }: OutboundReply): Frame {
     if (isBinary(response)) return encodeBinaryReply(joinRef, ref, topic, status, response);
-    return JSON.stringify([joinRef, ref, topic, 'phx_reply', { status, response }]);
+    return JSON.stringify([joinRef, ref, topic, Event.reply, { status, response }]);
   },
 };

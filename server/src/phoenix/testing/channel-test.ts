@@ -1,6 +1,8 @@
+import { Event } from '../constants.ts';
 import type { Payload } from '../message.ts';
 import type { PhoenixSocket } from '../phoenix-socket.ts';
 import type { Broadcast, Subscriber } from '../pubsub/pubsub.ts';
+import { BinaryKind } from '../serializers/binary-frame.ts';
 import type { Serializer } from '../serializers/serializer.ts';
 import { v2JsonSerializer } from '../serializers/v2-json-serializer.ts';
 import type { SocketConnection } from '../socket-connection.ts';
@@ -68,9 +70,9 @@ export class TestClient<Assigns extends object> {
   async join(topic: string, params: object = {}): Promise<{ joinRef: string; reply: ReplyPayload }> {
     const joinRef = this.#ref();
     this.#joinRefs.set(topic, joinRef);
-    this.#send(joinRef, joinRef, topic, 'phx_join', params);
+    this.#send(joinRef, joinRef, topic, Event.join, params);
     const message = await this.#messages.take(
-      (m) => m.ref === joinRef && m.event === 'phx_reply',
+      (m) => m.ref === joinRef && m.event === Event.reply,
       this.#timeoutMs,
       () => `no join reply for "${topic}"`,
     );
@@ -92,7 +94,7 @@ export class TestClient<Assigns extends object> {
   }
 
   leave(topic: string): string {
-    return this.push(topic, 'phx_leave', {});
+    return this.push(topic, Event.leave, {});
   }
 
   /** Waits for the reply to `ref` with this status; resolves with its response. */
@@ -101,7 +103,7 @@ export class TestClient<Assigns extends object> {
       (m) => {
         const reply = m.payload as ReplyPayload;
         return (
-          m.event === 'phx_reply' &&
+          m.event === Event.reply &&
           m.ref === ref &&
           reply.status === status &&
           matchesPayload(reply.response, response)
@@ -202,7 +204,7 @@ function decodeOutbound(frame: string | Uint8Array): ReceivedMessage {
 function decodeBinaryOutbound(frame: Uint8Array): ReceivedMessage {
   const text = (start: number, length: number) => Buffer.from(frame.subarray(start, start + length)).toString('utf8');
   const kind = frame[0];
-  const header = kind === 1 ? 4 : kind === 0 ? 3 : 2;
+  const header = kind === BinaryKind.reply ? 4 : kind === BinaryKind.push ? 3 : 2;
   const lengths = Array.from(frame.subarray(1, 1 + header));
   const fields: string[] = [];
   let offset = 1 + header;
@@ -211,14 +213,14 @@ function decodeBinaryOutbound(frame: Uint8Array): ReceivedMessage {
     offset += length;
   }
   const payload = frame.slice(offset);
-  if (kind === 0)
+  if (kind === BinaryKind.push)
     return { joinRef: fields[0] || null, ref: null, topic: fields[1] ?? '', event: fields[2] ?? '', payload };
-  if (kind === 1) {
+  if (kind === BinaryKind.reply) {
     return {
       joinRef: fields[0] || null,
       ref: fields[1] ?? null,
       topic: fields[2] ?? '',
-      event: 'phx_reply',
+      event: Event.reply,
       payload: { status: fields[3], response: payload },
     };
   }

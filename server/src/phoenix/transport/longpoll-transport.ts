@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CloseCode } from '../catalog.ts';
+import { DEFAULT_SOCKET_PATH, TransportPath } from '../constants.ts';
 import type { Logger } from '../logger.ts';
 import type { Frame } from '../message.ts';
 import type { PhoenixSocket } from '../phoenix-socket.ts';
@@ -287,7 +288,7 @@ export async function longPollTransport<Assigns extends object>(
   options: LongPollTransportOptions<Assigns>,
 ): Promise<void> {
   const { socket } = options;
-  const url = `${options.path ?? '/socket'}/longpoll`;
+  const url = `${options.path ?? DEFAULT_SOCKET_PATH}${TransportPath.longpoll}`;
   const checkOrigin = options.checkOrigin ?? false;
   const maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
   const limits: ConnectionLimits = {

@@ -3,7 +3,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { CloseCode } from '../catalog.ts';
-import { PHOENIX_SUBPROTOCOL } from '../constants.ts';
+import { DEFAULT_SOCKET_PATH, PHOENIX_SUBPROTOCOL, TransportPath } from '../constants.ts';
 import type { Frame } from '../message.ts';
 import type { PhoenixSocket } from '../phoenix-socket.ts';
 import { negotiateSerializer } from '../serializers/negotiate.ts';
@@ -66,7 +66,7 @@ export async function webSocketTransport<Assigns extends object>(
   options: WebSocketTransportOptions<Assigns>,
 ): Promise<void> {
   const { socket } = options;
-  const url = `${options.path ?? '/socket'}/websocket`;
+  const url = `${options.path ?? DEFAULT_SOCKET_PATH}${TransportPath.websocket}`;
   const checkOrigin = options.checkOrigin ?? false;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const limits: ConnectionLimits = {
