@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { abuseSummary, abuseTables } from './abuse/report.ts';
+import { type AbuseResult, runAbuseSuite } from './abuse/suite.ts';
 import { clusterSummary, clusterTables } from './cluster/report.ts';
 import { type ClusterResult, runClusterSuite } from './cluster/suite.ts';
 import { connectionsSummary, connectionsTables } from './connections/report.ts';
@@ -14,6 +16,9 @@ import {
 } from './fanout/suite.ts';
 import type { MicroResult } from './micro/harness.ts';
 import { runMicroSuite } from './micro/suite.ts';
+import { netcodeSummary, netcodeTables } from './netcode/report.ts';
+import { type NetcodeResult, runNetcodeSuite } from './netcode/suite.ts';
+import { compareWithLast, type SuiteComparison, saveBaseline, vsLastSummary, vsLastTables } from './support/vs-last.ts';
 import { webRtcSummary, webRtcTables } from './webrtc/report.ts';
 import { runWebRtcSuite, type WebRtcResult } from './webrtc/suite.ts';
 
@@ -21,14 +26,19 @@ import { runWebRtcSuite, type WebRtcResult } from './webrtc/suite.ts';
  * `pnpm bench`: runs the benchmark suites, prints a table per suite and writes every number to
  * bench/results/<timestamp>.json. Reports only; it never fails on a slow result.
  *
- *   --only SUITE          run one suite: micro | fanout | webrtc | connections | cluster
+ *   --only SUITE          run one suite: micro | fanout | webrtc | netcode | connections | cluster | abuse
  *   --quick               shorter windows (smoke run, numbers are noisy)
  *   --profile             CPU-profile each fan-out server child into bench/results/profiles/
  *                         (and the WebRTC suite's server)
  *   --workers N           load-generator worker threads (default 2)
  *   --rounds N            fan-out rounds per scenario and server, order alternating (default 2);
- *                         also the cluster suite's fan-out rounds per topology
+ *                         also the cluster suite's fan-out rounds per topology, and the abuse
+ *                         suite's rounds (quiet and abused, order alternating)
  *   --sockets N           sockets the connections suite requests (default 20000)
+ *   --save-baseline       also write this run's headline figures to bench/baseline.json (per suite run)
+ *
+ * Every suite's headline figures are then compared with the last run of it (bench/results/) and
+ * with the baseline: the "vs last" tables (support/vs-last.ts).
  */
 const { values } = parseArgs({
   options: {
@@ -38,9 +48,10 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '2' },
     sockets: { type: 'string', default: '20000' },
+    'save-baseline': { type: 'boolean', default: false },
   },
 });
-const SUITES = ['micro', 'fanout', 'webrtc', 'connections', 'cluster'];
+const SUITES = ['micro', 'fanout', 'webrtc', 'netcode', 'connections', 'cluster', 'abuse'];
 if (values.only !== undefined && !SUITES.includes(values.only)) {
   throw new Error(`--only must be one of ${SUITES.join(', ')}, got ${values.only}`);
 }
@@ -64,8 +75,11 @@ const report: {
   micro?: MicroResult[];
   fanout?: { runs: FanoutRun[]; comparisons: FanoutComparison[] };
   webrtc?: WebRtcResult;
+  netcode?: NetcodeResult;
   connections?: ConnectionsResult;
   cluster?: ClusterResult;
+  abuse?: AbuseResult;
+  vsLast?: SuiteComparison[];
 } = {
   startedAt: startedAt.toISOString(),
   machine: {
@@ -194,6 +208,25 @@ if (runs('webrtc')) {
   if (profileDir) console.log(`\nServer CPU profile: ${profileDir}`);
 }
 
+if (runs('netcode')) {
+  const netcode = await runNetcodeSuite(
+    {
+      warmupMs: values.quick ? 2000 : 3000,
+      windowMs: values.quick ? 5000 : 12_000,
+      openTimeoutMs: 15_000,
+      rateCosts: {
+        simulationSeconds: values.quick ? 20 : 120,
+        warmupMs: values.quick ? 1500 : 3000,
+        windowMs: values.quick ? 4000 : 8000,
+        openTimeoutMs: 15_000,
+      },
+    },
+    log,
+  );
+  report.netcode = netcode;
+  printReport(netcodeTables(netcode), netcodeSummary(netcode));
+}
+
 if (runs('connections')) {
   const connections = await runConnectionsSuite(
     {
@@ -249,6 +282,23 @@ if (runs('cluster')) {
   printReport(clusterTables(cluster), clusterSummary(cluster));
 }
 
+// Pins too (server apart from bots and abuser), and restores the affinity when done.
+if (runs('abuse')) {
+  const abuse = await runAbuseSuite(
+    {
+      players: 8,
+      rounds,
+      warmupMs: values.quick ? 1500 : 3000,
+      windowMs: values.quick ? 5000 : 15_000,
+      drainMs: 500,
+      openTimeoutMs: 15_000,
+    },
+    log,
+  );
+  report.abuse = abuse;
+  printReport(abuseTables(abuse), abuseSummary(abuse));
+}
+
 report.finishedAt = new Date().toISOString();
 mkdirSync(resultsDir, { recursive: true });
 const file = new URL(
@@ -258,6 +308,13 @@ const file = new URL(
     .replace(/\.\d+Z$/, 'Z')}.json`,
   resultsDir,
 );
+const baselineFile = new URL('./baseline.json', import.meta.url);
+report.vsLast = compareWithLast(report, SUITES, resultsDir, file.pathname.split('/').pop() ?? '', baselineFile);
+printReport(vsLastTables(report.vsLast), vsLastSummary(report.vsLast));
+if (values['save-baseline']) {
+  const saved = saveBaseline(report, SUITES, baselineFile);
+  console.log(`\nBaseline written to ${baselineFile.pathname} for: ${saved.join(', ') || 'nothing (no figures)'}`);
+}
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`\nResults written to ${file.pathname}`);
 

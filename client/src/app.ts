@@ -1,5 +1,13 @@
-import { type ChatMessage, type LeaderboardEntry, type RoomSummary, validateNickname } from '@starcatch/shared';
+import {
+  type ChatMessage,
+  type LeaderboardEntry,
+  type NetworkConditions,
+  type NetworkImpairment,
+  type RoomSummary,
+  validateNickname,
+} from '@starcatch/shared';
 import { ChannelRequestError } from './net/channel-request-error.ts';
+import { createTabImpairment } from './net/impaired-link.ts';
 import { fetchLeaderboard } from './net/leaderboard-api.ts';
 import { ApiRequestError, checkSession, type Fetch, requestSession } from './net/session-api.ts';
 import { SessionConnection } from './net/session-connection.ts';
@@ -24,6 +32,8 @@ export interface AppEnvironment {
   readonly webrtc?: boolean;
   /** `relay` makes WebRTC use TURN relays only: the `?relay=1` debug flag, to try a TURN server. */
   readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  /** A simulated bad network to start with (`?lag=…&jitter=…&loss=…`); none by default. */
+  readonly impairment?: NetworkConditions;
 }
 
 /**
@@ -60,6 +70,8 @@ export interface App {
   gameLink(): TransportSwitch | null;
   /** The best `limit` players over every finished round (`GET /api/v1/leaderboard`). */
   loadLeaderboard(limit: number): Promise<LeaderboardEntry[]>;
+  /** The simulated bad network under both game paths; the F3 panel sets its conditions live. */
+  readonly impairment: NetworkImpairment;
 }
 
 /** Shown on the sign-in screen after the server refused a stored or live token. */
@@ -70,6 +82,9 @@ export function createApp(env: AppEnvironment): App {
   const timing: NetTiming = { ...DEFAULT_NET_TIMING, ...env.timing };
   const apiBaseUrl = env.apiBaseUrl ?? '';
   const now = env.now ?? (() => performance.timeOrigin + performance.now());
+  const impairment = createTabImpairment(env.impairment);
+  stores.net.setState({ impairment: impairment.conditions });
+  impairment.subscribe((conditions) => stores.net.setState({ impairment: conditions }));
   let connection: SessionConnection | null = null;
   /** Bumped by every sign-in and sign-out, so a slow sign-in cannot overwrite a newer one. */
   let generation = 0;
@@ -85,6 +100,7 @@ export function createApp(env: AppEnvironment): App {
       now,
       webrtc: env.webrtc ?? true,
       ...(env.iceTransportPolicy && { iceTransportPolicy: env.iceTransportPolicy }),
+      impairment,
       checkSession: () =>
         checkSession(env.fetch, token, { baseUrl: apiBaseUrl, timeoutMs: timing.sessionCheckTimeoutMs }),
       onRefused: () => {
@@ -186,5 +202,6 @@ export function createApp(env: AppEnvironment): App {
     gameLink: () => connection?.gameLink ?? null,
     loadLeaderboard: (limit) =>
       fetchLeaderboard(env.fetch, { baseUrl: apiBaseUrl, limit, timeoutMs: timing.pushTimeoutMs }),
+    impairment,
   };
 }

@@ -26,13 +26,20 @@ export function wantsDebugHandle(mode: string, search: string): boolean {
  *   (`performance.timeOrigin + performance.now()`) the message first reached this tab. `pending`
  *   holds the messages sent from this tab without an `ok` yet: `{localId, scope: 'lobby' | 'room',
  *   body, status: 'sending' | 'failed', error, maybeDelivered, afterId, sentAt}`.
- * - `net`: `{status: 'idle' | 'connecting' | 'open' | 'reconnecting', socketRefusal: 'rate_limited'
- *   | 'too_many_connections' | null, transport: 'webrtc' | 'websocket' | null, rtt, rttByTransport:
- *   {webrtc?, websocket?}, dataChannels: {events, state}, rtcOpenMs}`; `socketRefusal` says why the
- *   server refuses sockets from this address while the socket does not open; `rtt` is the latest input → ack round trip in ms (`rttByTransport` the latest per
- *   path), `rtcOpenMs` the offer → both DataChannels open time of the current peer. WebRTC is
- *   negotiated from sign-in, so `dataChannels` is live in the lobby too; `transport` is null
- *   outside a room.
+ * - `net`: `{status: 'idle' | 'connecting' | 'open' | 'reconnecting', socketTransport: 'websocket' |
+ *   'longpoll' | null, socketRefusal: 'rate_limited' | 'too_many_connections' | null, transport: 'webrtc' | 'websocket' | null, rtt, rttByTransport:
+ *   {webrtc?, websocket?}, networkRtt, networkRttByTransport, netcode, impairment, dataChannels:
+ *   {events, state}, rtcOpenMs}`; `socketTransport` is what carries the socket (`longpoll` after
+ *   phoenix.js fell back from a blocked WebSocket); `socketRefusal` says why the server refuses sockets from this
+ *   address while the socket does not open; `rtt` is the latest input → ack time in ms
+ *   (`rttByTransport` the latest per path), `networkRtt` the network round trip of the path in use
+ *   (a ping on `events`, the Phoenix heartbeat on the WebSocket; per path in
+ *   `networkRttByTransport`), `netcode` what the player perceives (`NetcodeStats`: snapshot
+ *   jitter, late and missing snapshots, interpolation delay and dry runs, corrections, remote-ship
+ *   jumps and jerk; null outside a room), `impairment` the simulated bad network the tab plays
+ *   through (`{lagMs, jitterMs, lossPercent}`), `rtcOpenMs` the offer → both DataChannels open time
+ *   of the current peer. WebRTC is negotiated from sign-in, so `dataChannels` is live in the lobby
+ *   too; `transport` is null outside a room.
  * - `game`: `{you, players: [{id, nickname, slot, x, y, score}], stars: [{id, x, y}], round:
  *   {phase, round, remainingMs, winners}}`; `you` is this player's user id (null outside a room),
  *   positions are the newest snapshot's.

@@ -1,8 +1,16 @@
-import type { PlayerTransport, RoomSummary, RoomState as RoundPhase, StarJson, User } from '@starcatch/shared';
+import type {
+  NetworkConditions,
+  PlayerTransport,
+  RoomSummary,
+  RoomState as RoundPhase,
+  StarJson,
+  User,
+} from '@starcatch/shared';
 import type { Actions } from './app.ts';
 import type { ChatEntry } from './state/chat-log.ts';
 import type { LobbyState } from './state/lobby-store.ts';
-import type { SocketStatus } from './state/net-store.ts';
+import type { SocketStatus, SocketTransport } from './state/net-store.ts';
+import type { NetcodeStats } from './state/netcode-stats.ts';
 import type { PendingChat } from './state/pending-chat.ts';
 import type { RoomMember } from './state/room-members.ts';
 import { currentRoom } from './state/room-store.ts';
@@ -68,12 +76,21 @@ export interface DebugSnapshot {
   readonly chat: ChatSnapshot;
   readonly net: {
     readonly status: SocketStatus;
+    /** What carries the socket: `websocket`, or `longpoll` after the fallback; null before it opens. */
+    readonly socketTransport: SocketTransport | null;
     /** The path game traffic takes; null outside a room. */
     readonly transport: PlayerTransport | null;
-    /** Latest input → ack round trip in ms; null until measured. */
+    /** Latest input → ack time in ms (network round trip plus tick and snapshot waits); null until measured. */
     readonly rtt: number | null;
-    /** The latest round trip measured on each path, since the room was entered. */
+    /** The latest input → ack time measured on each path, since the room was entered. */
     readonly rttByTransport: Readonly<Partial<Record<PlayerTransport, number>>>;
+    /** The network round trip of the path in use (ping on `events`, or the Phoenix heartbeat), ms. */
+    readonly networkRtt: number | null;
+    readonly networkRttByTransport: Readonly<Partial<Record<PlayerTransport, number>>>;
+    /** What the player perceives of the netcode (see `NetcodeStats`); null outside a room. */
+    readonly netcode: NetcodeStats | null;
+    /** The simulated bad network this tab plays through (`?lag=…`, the F3 panel). */
+    readonly impairment: NetworkConditions;
     readonly dataChannels: { readonly events: boolean; readonly state: boolean };
     /** Offer → both DataChannels open of the current peer, in ms. */
     readonly rtcOpenMs: number | null;
@@ -126,9 +143,14 @@ export function takeSnapshot(stores: Stores): DebugSnapshot {
       chat: { lobby: chat.lobby, room: chat.room, pending: chat.pending },
       net: {
         status: net.status,
+        socketTransport: net.socketTransport,
         transport: net.transport,
         rtt: net.rtt,
         rttByTransport: net.rttByTransport,
+        networkRtt: net.networkRtt,
+        networkRttByTransport: net.networkRttByTransport,
+        netcode: net.netcode,
+        impairment: net.impairment,
         dataChannels: net.dataChannels,
         rtcOpenMs: net.rtcOpenMs,
       },

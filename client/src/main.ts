@@ -1,6 +1,7 @@
 import './styles.css';
 import { createApp } from './app.ts';
 import { installDebugHandle, wantsDebugHandle } from './debug-handle.ts';
+import { conditionsFromSearch } from './net/impaired-link.ts';
 import { mountAppView } from './ui/app-view.ts';
 
 /** Boots the client: stores and network, the debug handle when wanted, a remembered session, then the UI. */
@@ -16,6 +17,8 @@ function boot(): void {
     webrtc: search.get('rtc') !== 'off',
     // `?relay=1` (debug pages only): WebRTC through the TURN server or not at all.
     ...(debug && search.get('relay') === '1' && { iceTransportPolicy: 'relay' as const }),
+    // `?lag=150&jitter=20&loss=5`: play through a simulated bad network (F3 changes it live).
+    impairment: conditionsFromSearch(window.location.search),
   });
   if (debug) installDebugHandle(window, app);
   // Resumed before the view mounts, so a room link in the address bar finds a connection to join with.

@@ -1,4 +1,4 @@
-import type { Match } from '../state/match.ts';
+import { GameEvent, type GameEventMessage, isNewerSequence } from '@starcatch/shared';
 
 /** The moments of a match that make a sound. */
 export const SoundCue = {
@@ -14,36 +14,54 @@ export const SoundCue = {
 } as const;
 export type SoundCue = (typeof SoundCue)[keyof typeof SoundCue];
 
+/** Moments remembered as already sounded; far more than a session's worth of stars in flight at once. */
+const HEARD_MEMORY = 256;
+
 /**
- * The cues that lead from one view of the match to the next, in the order they should sound.
- * Catches are read from score rises, which the tab learns from the `score_changed` event or from
- * a snapshot, whichever comes first, so each catch sounds once. A `sync` (joining, or catching up
- * after a reconnect) is silent: what it brings happened while the player was not watching.
+ * The cues of a match, read from its game events: `star_collected`, `round_started` and
+ * `round_ended` each sound once. Events come on the reliable, ordered path, exactly once each, so
+ * a sound never depends on snapshots: a snapshot that arrives late (or twice, or out of order)
+ * can never replay one. A `sync` (joining, or catching up after a transport switch) is silent, and
+ * so is every event it already covers (a tick not after its own); the moments heard are also
+ * remembered, so the same catch or round edge never sounds twice, whichever path repeats it.
  */
-export function cuesBetween(previous: Match, next: Match, youId: string): SoundCue[] {
-  if (previous === next || previous.syncTick !== next.syncTick) return [];
-  const before = previous.round;
-  const after = next.round;
-  if (before.phase !== after.phase || before.round !== after.round) {
-    if (after.phase === 'playing') return [SoundCue.roundStarted];
-    if (before.phase === 'playing' && after.phase === 'intermission') {
-      const yourSlot = next.players.find((player) => player.id === youId)?.slot;
-      return [yourSlot !== undefined && after.winners.includes(yourSlot) ? SoundCue.roundWon : SoundCue.roundEnded];
+export class SoundCues {
+  #syncTick: number | null = null;
+  readonly #heard = new Set<string>();
+
+  /** The cues `event` calls for, in order; `yourSlot` is this player's slot (null: not placed yet). */
+  cuesFor(event: GameEventMessage, yourSlot: number | null): SoundCue[] {
+    if (event.type === GameEvent.sync) {
+      this.synced(event.tick);
+      return [];
     }
-    return [];
+    if (this.#syncTick === null || !isNewerSequence(event.tick, this.#syncTick)) return [];
+    switch (event.type) {
+      case GameEvent.starCollected:
+        if (!this.#firstTime(`star ${event.star_id}`)) return [];
+        return [event.slot === yourSlot ? SoundCue.starYours : SoundCue.starTheirs];
+      case GameEvent.roundStarted:
+        return this.#firstTime(`start ${event.round}`) ? [SoundCue.roundStarted] : [];
+      case GameEvent.roundEnded: {
+        if (!this.#firstTime(`end ${event.round}`)) return [];
+        const won = yourSlot !== null && event.winners.includes(yourSlot);
+        return [won ? SoundCue.roundWon : SoundCue.roundEnded];
+      }
+      default:
+        return [];
+    }
   }
-  if (after.phase !== 'playing') return [];
-  const scores = new Map(previous.players.map((player) => [player.id, player.score]));
-  let yours = false;
-  let theirs = false;
-  for (const player of next.players) {
-    const was = scores.get(player.id);
-    if (was === undefined || player.score <= was) continue;
-    if (player.id === youId) yours = true;
-    else theirs = true;
+
+  /** A sync of `tick` was applied (here or before this listener started): what it covers stays silent. */
+  synced(tick: number): void {
+    this.#syncTick = tick;
+    this.#heard.clear();
   }
-  const cues: SoundCue[] = [];
-  if (yours) cues.push(SoundCue.starYours);
-  if (theirs) cues.push(SoundCue.starTheirs);
-  return cues;
+
+  #firstTime(moment: string): boolean {
+    if (this.#heard.has(moment)) return false;
+    this.#heard.add(moment);
+    if (this.#heard.size > HEARD_MEMORY) this.#heard.delete(this.#heard.values().next().value as string);
+    return true;
+  }
 }

@@ -1,23 +1,21 @@
 import {
   ARENA_MAP,
   type ArenaMap,
-  encodeInput,
-  NewestSequenceFilter,
+  describeNetworkConditions,
+  type GameEventMessage,
+  type NetworkConditions,
   type PlayerTransport,
-  type SnapshotMessage,
   STAR_RADIUS,
-  TICK_SECONDS,
-  toWireTime,
 } from '@starcatch/shared';
 import Phaser from 'phaser';
-import { cuesBetween, type SoundCue } from '../audio/sound-cue.ts';
+import { type SoundCue, SoundCues } from '../audio/sound-cue.ts';
 import type { GameLink } from '../net/game-link.ts';
 import type { Match, MatchPlayer } from '../state/match.ts';
+import type { NetcodeStats } from '../state/netcode-stats.ts';
 import { drawArenaBackdrop } from './arena-backdrop.ts';
+import { GameNetcode } from './game-netcode.ts';
 import { HeldKeys } from './held-keys.ts';
-import { ShipPredictor } from './ship-predictor.ts';
 import { drawShip } from './ship-shape.ts';
-import { SnapshotBuffer } from './snapshot-buffer.ts';
 import { TouchStick } from './touch-stick.ts';
 
 /** What the scene reads of the network and the match; handed in, never looked up. */
@@ -26,21 +24,26 @@ export interface GameSceneDeps {
   link(): GameLink | null;
   readonly youId: string;
   match(): Match;
-  /** RTT figures for the HUD and the overlay. */
+  /** Round trips for the HUD and the overlay. */
   net(): {
-    readonly rtt: number | null;
+    /** Input → ack, per path. */
     readonly rttByTransport: Readonly<Partial<Record<PlayerTransport, number>>>;
+    /** The network round trip of the path in use (ping), and per path. */
+    readonly networkRtt: number | null;
+    readonly networkRttByTransport: Readonly<Partial<Record<PlayerTransport, number>>>;
+    readonly impairment: NetworkConditions;
   };
   /** Bytes in and out since the room was joined. */
   bytes(): { readonly in: number; readonly out: number };
   map?: ArenaMap;
   /** Plays the match's sound cues; without it the scene is silent. */
   readonly sounds?: { play(cue: SoundCue): void };
+  /** Told the netcode figures a few times a second (null when the link goes), for `state().net.netcode`. */
+  reportNetcode?(stats: NetcodeStats | null): void;
+  /** Told when F3 shows or hides the netcode overlay (the impairment panel follows it). */
+  overlayToggled?(visible: boolean): void;
 }
 
-const TICK_MS = TICK_SECONDS * 1000;
-/** Ticks caught up at most after a stall; beyond that the time is dropped rather than replayed at once. */
-const MAX_CATCH_UP_TICKS = 5;
 const SHIP_LENGTH = 44;
 const TAG_OFFSET = 36;
 const HUD_STYLE = {
@@ -51,13 +54,9 @@ const HUD_STYLE = {
   padding: { x: 10, y: 6 },
 } as const;
 const BACKDROP_TEXTURE = 'arena-backdrop';
-/** Unacked inputs allowed beyond the round trip: a snapshot interval (1.5 ticks) and some jitter. */
-const INPUT_SLACK_TICKS = 3;
-/** In-flight ticks assumed until a round trip has been measured. */
-const UNKNOWN_RTT_TICKS = 6;
 /** Identical frames in a row after which the render loop sleeps. */
 const STILL_FRAMES_BEFORE_SLEEP = 3;
-/** How often the HUD texts are redrawn. */
+/** How often the HUD texts are redrawn, and the netcode figures reported. */
 const HUD_REFRESH_MS = 250;
 /** How often the bytes/s figure is recomputed. */
 const RATE_WINDOW_MS = 1000;
@@ -70,17 +69,17 @@ interface ShipSprite {
 }
 
 /**
- * The match: the player's own ship predicted at the fixed 30 Hz step and reconciled on every
- * snapshot, the others interpolated behind the server, stars, scores, the round clock, and a HUD
- * (ping, transport, FPS). F3 shows the netcode overlay.
+ * The match: the player's own ship predicted at the room's fixed step and reconciled on every
+ * snapshot, the others interpolated behind the server (all in `GameNetcode`, which the bench's
+ * bots run too), stars, scores, the round clock, and a HUD (ping, transport, FPS). F3 shows the
+ * netcode overlay. Sounds follow the game events, never the snapshots.
  */
 export class GameScene extends Phaser.Scene {
   readonly #deps: GameSceneDeps;
   readonly #map: ArenaMap;
   #link: GameLink | null = null;
-  #predictor = new ShipPredictor();
-  #buffer = new SnapshotBuffer();
-  #fresh = new NewestSequenceFilter();
+  #netcode: GameNetcode | null = null;
+  #cues = new SoundCues();
   readonly #ships = new Map<number, ShipSprite>();
   #stars: Phaser.GameObjects.Graphics | null = null;
   #hud: Phaser.GameObjects.Text | null = null;
@@ -88,23 +87,19 @@ export class GameScene extends Phaser.Scene {
   #scores: Phaser.GameObjects.Text | null = null;
   #banner: Phaser.GameObjects.Text | null = null;
   #overlay: Phaser.GameObjects.Text | null = null;
-  #accumulator = 0;
   #stillFrames = 0;
   #lastFrame = '';
   /** The match signature the loop went to sleep on; null while awake. */
   #sleptOn: string | null = null;
   #overlayWanted = false;
-  /** The lowest input → ack round trip seen on this link: the network and tick waits without any queue. */
-  #floorRtt = Number.POSITIVE_INFINITY;
-  #lastTickAt: number | null = null;
   #ticker: ReturnType<typeof setInterval> | null = null;
+  #tickerMs = 0;
   #keysHeld: HeldKeys | null = null;
   #stick: TouchStick | null = null;
   #hudUpdatedAt = 0;
+  #reportedAt = 0;
   #unsubscribe: (() => void) | null = null;
   #rate = { at: 0, in: 0, out: 0, inPerSecond: 0, outPerSecond: 0 };
-  /** The match as the last sound check saw it; null before the first one, which stays silent. */
-  #heard: Match | null = null;
 
   constructor(deps: GameSceneDeps) {
     super({ key: 'GameScene' });
@@ -147,17 +142,17 @@ export class GameScene extends Phaser.Scene {
     // The fixed step runs on a timer of its own, not in `update`: a tab rendering at 12 fps (software
     // WebGL, measured in the e2e run) sent its inputs in late bursts, and the render loop sleeps
     // while the arena is still.
-    this.#ticker = setInterval(() => this.#runTicks(), TICK_MS / 2);
+    this.#armTicker();
     // A DOM listener rather than Phaser's keyboard, which only reads keys while the loop runs.
     window.addEventListener('keydown', this.#toggleOverlay);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.#dispose());
     this.events.once(Phaser.Scenes.Events.DESTROY, () => this.#dispose());
   }
 
-  override update(time: number, delta: number): void {
+  override update(time: number): void {
     this.#follow(this.#deps.link());
     const match = this.#deps.match();
-    const drawn = this.#drawShips(match, delta, performance.now());
+    const drawn = this.#drawShips(match);
     this.#drawStars(match);
     // Text is redrawn into a texture on every change: a few times a second is plenty for the HUD.
     if (time - this.#hudUpdatedAt >= HUD_REFRESH_MS) {
@@ -187,7 +182,7 @@ export class GameScene extends Phaser.Scene {
     const players = match.players.map((player) => `${player.slot}:${player.x},${player.y},${player.score}`).join(';');
     const stars = match.stars.map((star) => star.id).join(',');
     const left = match.round.endsAt === null ? '' : Math.ceil((match.round.endsAt - performance.now()) / 1000);
-    const ship = this.#predictor.ship;
+    const ship = this.#netcode?.ship;
     return `${players}|${stars}|${match.round.phase}${match.round.round}|${left}|${ship?.x},${ship?.y}|${this.#steering()}|${this.#overlayWanted}`;
   }
 
@@ -207,29 +202,36 @@ export class GameScene extends Phaser.Scene {
     if (event.code !== 'F3') return;
     event.preventDefault();
     this.#overlayWanted = !this.#overlayWanted;
+    this.#deps.overlayToggled?.(this.#overlayWanted);
   };
+
+  /** The step timer runs twice per tick of the room's rate (and is re-armed when the rate changes). */
+  #armTicker(): void {
+    const ms = (this.#netcode?.tickMs ?? 1000 / 30) / 2;
+    if (this.#ticker !== null && ms === this.#tickerMs) return;
+    if (this.#ticker !== null) clearInterval(this.#ticker);
+    this.#tickerMs = ms;
+    this.#ticker = setInterval(() => this.#runTicks(), ms);
+  }
 
   #runTicks(): void {
     this.#follow(this.#deps.link());
     this.#wakeIfChanged();
-    this.#soundCues();
+    this.#netcode?.runTicks(this.#steering());
+    this.#armTicker();
     const now = performance.now();
-    const elapsed = this.#lastTickAt === null ? 0 : now - this.#lastTickAt;
-    this.#lastTickAt = now;
-    this.#accumulator = Math.min(this.#accumulator + elapsed, MAX_CATCH_UP_TICKS * TICK_MS);
-    while (this.#accumulator >= TICK_MS) {
-      this.#accumulator -= TICK_MS;
-      this.#tick();
+    if (now - this.#reportedAt >= HUD_REFRESH_MS) {
+      this.#reportedAt = now;
+      this.#deps.reportNetcode?.(this.#netcode?.stats() ?? null);
     }
   }
 
-  /** Sounds what changed in the match since the last tick; here, not in `update`, which sleeps. */
-  #soundCues(): void {
+  /** Sounds a game event's cue, if it has one; events, never snapshots, so nothing sounds twice. */
+  #sound(event: GameEventMessage): void {
     const { sounds } = this.#deps;
     if (!sounds) return;
-    const match = this.#deps.match();
-    if (this.#heard !== null) for (const cue of cuesBetween(this.#heard, match, this.#deps.youId)) sounds.play(cue);
-    this.#heard = match;
+    const slot = this.#yourSlot(this.#deps.match());
+    for (const cue of this.#cues.cuesFor(event, slot)) sounds.play(cue);
   }
 
   /** A new link (another room, or the first join) starts prediction and interpolation afresh. */
@@ -237,17 +239,25 @@ export class GameScene extends Phaser.Scene {
     if (link === this.#link) return;
     this.#stop();
     this.#link = link;
-    this.#predictor = new ShipPredictor();
-    this.#buffer = new SnapshotBuffer();
-    this.#fresh = new NewestSequenceFilter();
-    this.#accumulator = 0;
-    this.#floorRtt = Number.POSITIVE_INFINITY;
-    this.#unsubscribe = link?.onSnapshot((snapshot) => this.#snapshot(snapshot)) ?? null;
+    this.#cues = new SoundCues();
+    if (link === null) return;
+    // The room's sync may have come before this scene booted: the cues start from it.
+    const { syncTick } = this.#deps.match();
+    if (syncTick !== null) this.#cues.synced(syncTick);
+    this.#netcode = new GameNetcode({
+      link,
+      yourSlot: () => this.#yourSlot(this.#deps.match()),
+      rates: () => this.#deps.match().rates,
+    });
+    this.#unsubscribe = link.onEvent((event) => this.#sound(event));
   }
 
   #stop(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
+    this.#netcode?.dispose();
+    this.#netcode = null;
+    this.#deps.reportNetcode?.(null);
   }
 
   #dispose(): void {
@@ -261,46 +271,18 @@ export class GameScene extends Phaser.Scene {
     window.removeEventListener('keydown', this.#toggleOverlay);
   }
 
-  #tick(): void {
-    const link = this.#link;
-    if (link === null || this.#backlogged()) return;
-    const input = this.#predictor.tick(this.#steering());
-    link.sendInput(encodeInput({ seq: input.seq, bits: input.bits, clientTime: toWireTime(performance.now()) }));
-  }
-
-  /**
-   * True when the server holds a queue of our inputs: more are unacknowledged than the network and
-   * the snapshot interval account for. The server applies one input per tick, so a client clock a
-   * little fast, or a burst after a stall, would otherwise add a tick of delay per queued input for
-   * good. Skipping a tick drains it by one.
-   */
-  #backlogged(): boolean {
-    const { rtt } = this.#deps.net();
-    if (rtt !== null) this.#floorRtt = Math.min(this.#floorRtt, rtt);
-    const inFlight = Number.isFinite(this.#floorRtt) ? Math.ceil(this.#floorRtt / TICK_MS) : UNKNOWN_RTT_TICKS;
-    return this.#predictor.pendingCount > inFlight + INPUT_SLACK_TICKS;
-  }
-
   #yourSlot(match: Match): number | null {
     return match.players.find((player) => player.id === this.#deps.youId)?.slot ?? null;
   }
 
-  #snapshot(snapshot: SnapshotMessage): void {
-    if (!this.#fresh.accept(snapshot.tick)) return;
-    this.#buffer.push(snapshot, performance.now());
-    const slot = this.#yourSlot(this.#deps.match());
-    const you = snapshot.players.find((player) => player.slot === slot);
-    if (you) this.#predictor.reconcile({ x: you.x, y: you.y, vx: you.vx, vy: you.vy }, snapshot.ackSeq);
-  }
-
   /** Draws every ship; returns their drawn positions, rounded, to tell a still frame from a moving one. */
-  #drawShips(match: Match, delta: number, now: number): string {
+  #drawShips(match: Match): string {
     let drawn = '';
     const yourSlot = this.#yourSlot(match);
-    const remote = this.#buffer.sample(now);
+    const frame = this.#netcode?.frame(this.#steering()) ?? { own: null, remote: new Map() };
     const seen = new Set<number>();
     for (const player of match.players) {
-      const at = player.slot === yourSlot ? this.#predictor.shown(delta) : remote.get(player.slot);
+      const at = player.slot === yourSlot ? frame.own : frame.remote.get(player.slot);
       if (!at) continue;
       seen.add(player.slot);
       const sprite = this.#ships.get(player.slot) ?? this.#makeShip(player, player.slot === yourSlot);
@@ -356,7 +338,7 @@ export class GameScene extends Phaser.Scene {
 
   #drawHud(match: Match, time: number): void {
     const net = this.#deps.net();
-    const ping = net.rtt === null ? '–' : `${Math.round(net.rtt)} ms`;
+    const ping = net.networkRtt === null ? '–' : `${Math.round(net.networkRtt)} ms`;
     this.#hud?.setText(
       `ping ${ping} · ${this.#link?.transport ?? 'offline'} · ${Math.round(this.game.loop.actualFps)} fps`,
     );
@@ -396,19 +378,40 @@ export class GameScene extends Phaser.Scene {
           outPerSecond: (bytes.out - this.#rate.out) / seconds,
         };
       }
-      const rtt = (transport: PlayerTransport) => {
-        const value = net.rttByTransport[transport];
-        return value === undefined ? '–' : `${value.toFixed(1)} ms`;
-      };
       this.#overlay.setText(
-        [
-          `rtt webrtc ${rtt('webrtc')} · websocket ${rtt('websocket')}`,
-          `snapshot buffer ${this.#buffer.depth}`,
-          `pending inputs ${this.#predictor.pendingCount}`,
-          `correction ${this.#predictor.lastCorrection.toFixed(2)} units`,
-          `in ${Math.round(this.#rate.inPerSecond)} B/s · out ${Math.round(this.#rate.outPerSecond)} B/s`,
-        ].join('\n'),
+        overlayLines(net, this.#netcode?.stats() ?? null, this.#netcode?.pendingCount ?? 0, this.#rate).join('\n'),
       );
     }
   }
+}
+
+type Ms = number | undefined | null;
+const ms = (value: Ms): string => (value === undefined || value === null ? '–' : `${value.toFixed(0)} ms`);
+
+/** The F3 overlay: what the player perceives of the network, measured. */
+function overlayLines(
+  net: ReturnType<GameSceneDeps['net']>,
+  stats: NetcodeStats | null,
+  pending: number,
+  rate: { readonly inPerSecond: number; readonly outPerSecond: number },
+): string[] {
+  const lines = [
+    `ping webrtc ${ms(net.networkRttByTransport.webrtc)} · websocket ${ms(net.networkRttByTransport.websocket)}`,
+    `input→ack webrtc ${ms(net.rttByTransport.webrtc)} · websocket ${ms(net.rttByTransport.websocket)}`,
+  ];
+  if (stats) {
+    const { snapshots, interpolation, corrections, remote, own, rates } = stats;
+    lines.push(
+      `rates ${rates.tickHz} Hz tick · ${rates.snapshotHz} Hz snapshots · pending inputs ${pending} (+${stats.inputs.redundancy} repeated)`,
+      `snapshots jitter ${snapshots.jitterMs.toFixed(1)} ms · late ${snapshots.late} · missing ${snapshots.missing} of ${snapshots.received + snapshots.missing}`,
+      `interp delay ${interpolation.delayMs.toFixed(0)} ms · buffered ${interpolation.bufferedMs.toFixed(0)} ms (${interpolation.depth}) · dry ${interpolation.dryRuns}× (max ${interpolation.maxExtrapolatedMs.toFixed(0)} ms)`,
+      `corrections ${corrections.count} · last ${corrections.lastUnits.toFixed(2)} · max ${corrections.maxUnits.toFixed(2)} units · own jump ${own.maxJumpUnits.toFixed(1)}`,
+      `remote jump max ${remote.maxJumpUnits.toFixed(1)} units · jerk p95 ${(remote.jerkP95 / 1000).toFixed(0)}k u/s³`,
+    );
+  }
+  lines.push(
+    `in ${Math.round(rate.inPerSecond)} B/s · out ${Math.round(rate.outPerSecond)} B/s`,
+    `simulated network: ${describeNetworkConditions(net.impairment)}`,
+  );
+  return lines;
 }

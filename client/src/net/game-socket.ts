@@ -1,5 +1,7 @@
-import { type Channel, Socket } from 'phoenix';
+import type { NetworkImpairment } from '@starcatch/shared';
+import { type Channel, LongPoll, Socket } from 'phoenix';
 import type { NetStore } from '../state/net-store.ts';
+import { impairedWebSocketClass } from './impaired-link.ts';
 import type { SessionCheck } from './session-api.ts';
 import { SocketRefusalDetector } from './socket-refusal.ts';
 import type { NetTiming } from './timing.ts';
@@ -14,6 +16,16 @@ export interface GameSocketOptions {
   readonly checkSession: () => Promise<SessionCheck>;
   /** Called once when the server keeps refusing the token; the socket has stopped by then. */
   readonly onRefused: () => void;
+  /** The tab's simulated bad network: every frame of the socket goes through it (see impaired-link.ts). */
+  readonly impairment?: NetworkImpairment;
+}
+
+/** phoenix.js 1.8 members that `@types/phoenix` (written for 1.6) does not declare. */
+interface SocketInternals {
+  /** The transport of the current connection (a WebSocket or a `LongPoll`); null between connections. */
+  readonly conn: object | null;
+  /** Read by `connect()`: unset, a reconnect tries the WebSocket alone. */
+  longPollFallbackMs: number | undefined;
 }
 
 /**
@@ -41,6 +53,9 @@ export class GameSocket {
       rejoinAfterMs: timing.rejoinAfterMs,
       heartbeatIntervalMs: timing.heartbeatIntervalMs,
       timeout: timing.pushTimeoutMs,
+      // WebSocket first; LongPoll when the WebSocket fails or has not answered within this long.
+      longPollFallbackMs: timing.longPollFallbackMs,
+      ...(options.impairment && { transport: impairedWebSocketClass(options.impairment) }),
     });
     this.#refusal = new SocketRefusalDetector({
       checkSession: options.checkSession,
@@ -82,13 +97,21 @@ export class GameSocket {
     return this.#socket.channel(topic, params);
   }
 
+  /**
+   * Sends a Phoenix heartbeat now and calls `callback` with its round trip in ms when the reply
+   * comes: the WebSocket's network round trip. False (and no callback) while the socket is not open.
+   */
+  ping(callback: (ms: number) => void): boolean {
+    return this.#socket.ping(callback);
+  }
+
   /** Leaves every channel and closes the socket for good; the status goes back to `idle`. */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#refusal.stop();
     this.#socket.disconnect();
-    this.#net.setState({ status: 'idle', socketRefusal: null });
+    this.#net.setState({ status: 'idle', socketRefusal: null, socketTransport: null });
   }
 
   #opened(): void {
@@ -96,7 +119,17 @@ export class GameSocket {
     this.#isOpen = true;
     this.#connectionOpened = true;
     this.#refusal.opened();
-    this.#net.setState({ status: 'open' });
+    const internals = this.#socket as unknown as SocketInternals;
+    const longPoll = internals.conn instanceof LongPoll;
+    this.#net.setState({ status: 'open', socketTransport: longPoll ? 'longpoll' : 'websocket' });
+    // phoenix.js falls back on any failed WebSocket attempt, so after a server restart every tab
+    // would go on over LongPoll. A WebSocket that has answered a ping works in this browser: later
+    // failures are the server's or the network's, and reconnects retry the WebSocket.
+    if (!longPoll && internals.longPollFallbackMs !== undefined) {
+      this.#socket.ping(() => {
+        internals.longPollFallbackMs = undefined;
+      });
+    }
   }
 
   #dropped(): void {

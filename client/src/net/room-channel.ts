@@ -65,7 +65,7 @@ export class RoomChannel {
       const lastSeen = this.chat.lastSeenId;
       return lastSeen === undefined ? {} : { last_seen_id: lastSeen };
     });
-    this.game = new WebSocketLink(this.#channel);
+    this.game = new WebSocketLink(this.#channel, (callback) => socket.ping(callback));
     this.chat = new ChatFeed({
       channel: this.#channel,
       scope: 'room',

@@ -1,4 +1,11 @@
-import { type ChatMessage, type IceServerPayload, parseIceServers, type RoomSummary, Topic } from '@starcatch/shared';
+import {
+  type ChatMessage,
+  type IceServerPayload,
+  type NetworkImpairment,
+  parseIceServers,
+  type RoomSummary,
+  Topic,
+} from '@starcatch/shared';
 import type { Channel } from 'phoenix';
 import { EMPTY_CHAT } from '../state/chat-store.ts';
 import { applyGameEvent, applySnapshot, EMPTY_MATCH } from '../state/match.ts';
@@ -34,6 +41,8 @@ export interface SessionConnectionOptions {
   readonly now: () => number;
   /** The server keeps refusing the token: the connection has closed itself. */
   readonly onRefused: () => void;
+  /** The tab's simulated bad network (`?lag=…`, the F3 panel), under both game paths. */
+  readonly impairment?: NetworkImpairment;
 }
 
 /** The session was closed (signed out, or the token was refused) before the lobby was joined. */
@@ -76,6 +85,7 @@ export class SessionConnection {
         this.close(new ConnectionClosedError('The server refused the session token.'));
         options.onRefused();
       },
+      ...(options.impairment && { impairment: options.impairment }),
     });
     this.#lobby = new LobbyChannel({
       socket: this.#socket,
@@ -98,6 +108,7 @@ export class SessionConnection {
             timing: options.timing,
             iceServers: options.iceServers ?? [],
             ...(options.iceTransportPolicy && { iceTransportPolicy: options.iceTransportPolicy }),
+            ...(options.impairment && { impairment: options.impairment }),
           });
     this.#rtc?.changes.add(() => this.#publishRtc());
     // The first offer waits for the join reply, which names the ICE servers (TURN credentials made
@@ -207,7 +218,9 @@ export class SessionConnection {
   #startGame(room: RoomChannel): void {
     this.#stopGame();
     const { stores } = this.#options;
-    const game = new TransportSwitch(room.game, this.#rtc, stores.net);
+    const game = new TransportSwitch(room.game, this.#rtc, stores.net, {
+      pingIntervalMs: this.#options.timing.networkPingIntervalMs,
+    });
     game.onEvent((event) =>
       stores.game.setState((state) => ({ match: applyGameEvent(state.match, event, performance.now()) })),
     );

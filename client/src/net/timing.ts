@@ -9,6 +9,13 @@ export interface NetTiming {
   readonly rejoinAfterMs: (tries: number) => number;
   /** phoenix.js heartbeat; the server closes sockets silent for 60 s (SOCKET_IDLE_TIMEOUT_MS). */
   readonly heartbeatIntervalMs: number;
+  /**
+   * phoenix.js `longPollFallbackMs`: a WebSocket that has not opened and answered a ping within
+   * this long (or that fails at once) is given up for LongPoll (`/socket/longpoll`), so a browser
+   * behind a proxy that blocks WebSockets still plays. Once the WebSocket has worked in a tab, later
+   * failures (a server restart) retry the WebSocket instead (see `GameSocket`).
+   */
+  readonly longPollFallbackMs: number;
   /** How long a join or a request push (create room, quick play) waits for its reply. */
   readonly pushTimeoutMs: number;
   /**
@@ -37,6 +44,11 @@ export interface NetTiming {
    * server pings every 2.5 s (RTC_HEARTBEAT_INTERVAL_MS), so this allows three missed pings.
    */
   readonly rtcSilenceTimeoutMs: number;
+  /**
+   * How often a tab in a room measures each path's network round trip (a ping on `events`, a
+   * Phoenix heartbeat on the WebSocket): once a second keeps the F3 figure live for ~60 bytes/s.
+   */
+  readonly networkPingIntervalMs: number;
 }
 
 /**
@@ -57,10 +69,17 @@ const REJOIN_MAX_MS = 10_000;
 const RTC_RETRY_BACKOFF_MS = [500, 1000, 2000, 5000] as const;
 const RTC_RETRY_MAX_MS = 10_000;
 
+/**
+ * Phoenix's own suggestion. A WebSocket on loopback opens and answers its first ping in a few ms,
+ * and on a slow mobile link in a few hundred; 2.5 s only falls back when something is wrong.
+ */
+const LONG_POLL_FALLBACK_MS = 2_500;
+
 export const DEFAULT_NET_TIMING: NetTiming = {
   reconnectAfterMs: (tries) => RECONNECT_BACKOFF_MS[tries - 1] ?? RECONNECT_MAX_MS,
   rejoinAfterMs: (tries) => REJOIN_BACKOFF_MS[tries - 1] ?? REJOIN_MAX_MS,
   heartbeatIntervalMs: 30_000,
+  longPollFallbackMs: LONG_POLL_FALLBACK_MS,
   pushTimeoutMs: 10_000,
   chatSendTimeoutMs: 10_000,
   signInTimeoutMs: 10_000,
@@ -68,4 +87,5 @@ export const DEFAULT_NET_TIMING: NetTiming = {
   rtcOpenTimeoutMs: 5_000,
   rtcRetryAfterMs: (tries) => RTC_RETRY_BACKOFF_MS[tries - 1] ?? RTC_RETRY_MAX_MS,
   rtcSilenceTimeoutMs: 8_000,
+  networkPingIntervalMs: 1_000,
 };

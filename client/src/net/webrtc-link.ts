@@ -7,6 +7,7 @@ import {
   type IceCandidatePayload,
   LinkProbe,
   type LinkProbeMessage,
+  type NetworkImpairment,
   parseGameEvent,
   parseLinkProbe,
   type SnapshotMessage,
@@ -15,6 +16,7 @@ import {
 } from '@starcatch/shared';
 import type { Channel } from 'phoenix';
 import { type DataChannelStates, Listeners } from './game-link.ts';
+import { impairDataChannel } from './impaired-link.ts';
 import { refusalText } from './refusal-text.ts';
 import type { NetTiming } from './timing.ts';
 
@@ -31,6 +33,8 @@ export interface WebRtcLinkOptions {
   readonly iceTransportPolicy?: RTCIceTransportPolicy;
   /** Monotonic ms clock. */
   readonly now?: () => number;
+  /** The tab's simulated bad network, applied to both DataChannels (see impaired-link.ts). */
+  readonly impairment?: NetworkImpairment;
 }
 
 /** One attempt: its peer, channels and the candidates gathered before the answer. */
@@ -56,7 +60,7 @@ interface Attempt {
  * `rtcSilenceTimeoutMs`: a wedged server peer can leave Chromium's DataChannels looking open.
  *
  * Signaling messages are handled strictly one after another (a promise chain), so no
- * `addIceCandidate` runs while `setRemoteDescription` is still pending (webrtc-notes §2); our own
+ * `addIceCandidate` runs while `setRemoteDescription` is still pending (docs/webrtc.md §1); our own
  * candidates wait for the answer, because the server drops candidates for a peer it has not made.
  */
 export class WebRtcLink {
@@ -64,6 +68,8 @@ export class WebRtcLink {
   readonly events = new Listeners<GameEventMessage>();
   /** Called whenever a channel opens or closes. */
   readonly changes = new Listeners<DataChannelStates>();
+  /** The id of every pong the server sends back to our `ping`. */
+  readonly pongs = new Listeners<number>();
   bytesIn = 0;
   bytesOut = 0;
   /** Offer → both channels open of the last successful attempt, in ms. */
@@ -134,6 +140,14 @@ export class WebRtcLink {
     this.#iceServers = servers;
   }
 
+  /** Sends `{type: 'ping', id}` on `events` (the server pongs it at once); false when it is not open. */
+  ping(id: number): boolean {
+    const channel = this.#attempt?.events;
+    if (channel?.readyState !== 'open') return false;
+    this.#sendEvent(channel, { type: LinkProbe.ping, id });
+    return true;
+  }
+
   /** Sends one INPUT message on `state`; false when the channel is not open. */
   send(bytes: Uint8Array<ArrayBuffer>): boolean {
     const channel = this.#attempt?.state;
@@ -156,6 +170,7 @@ export class WebRtcLink {
     this.snapshots.clear();
     this.events.clear();
     this.changes.clear();
+    this.pongs.clear();
   }
 
   #serially(task: () => Promise<void>): void {
@@ -169,8 +184,13 @@ export class WebRtcLink {
       iceServers: this.#iceServers,
       iceTransportPolicy: this.#options.iceTransportPolicy ?? 'all',
     });
-    const events = pc.createDataChannel(DataChannelLabel.events, DATA_CHANNEL_OPTIONS.events);
-    const state = pc.createDataChannel(DataChannelLabel.state, DATA_CHANNEL_OPTIONS.state);
+    let events = pc.createDataChannel(DataChannelLabel.events, DATA_CHANNEL_OPTIONS.events);
+    let state = pc.createDataChannel(DataChannelLabel.state, DATA_CHANNEL_OPTIONS.state);
+    const { impairment } = this.#options;
+    if (impairment) {
+      events = impairDataChannel(events, impairment);
+      state = impairDataChannel(state, impairment);
+    }
     state.binaryType = 'arraybuffer';
     const attempt: Attempt = {
       pc,
@@ -229,6 +249,7 @@ export class WebRtcLink {
       const probe = parseLinkProbe(raw);
       if (probe) {
         if (probe.type === LinkProbe.ping) this.#sendEvent(events, { type: LinkProbe.pong, id: probe.id });
+        else this.pongs.emit(probe.id);
         return;
       }
       const parsed = parseGameEvent(raw);

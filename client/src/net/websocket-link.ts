@@ -39,10 +39,13 @@ export class WebSocketLink {
   bytesIn = 0;
   bytesOut = 0;
   readonly #channel: Channel;
+  readonly #heartbeat: ((callback: (ms: number) => void) => boolean) | undefined;
   #encoding: StateEncoding = StateEncoding.binary;
 
-  constructor(channel: Channel) {
+  /** `heartbeat` sends a Phoenix heartbeat and reports its round trip (`GameSocket.ping`). */
+  constructor(channel: Channel, heartbeat?: (callback: (ms: number) => void) => boolean) {
     this.#channel = channel;
+    this.#heartbeat = heartbeat;
     channel.on(GameChannelEvent.snapshot, (payload: unknown) => {
       const bytes = snapshotBytes(payload);
       if (bytes === null) return;
@@ -73,6 +76,14 @@ export class WebSocketLink {
     const buffer =
       bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
     this.#channel.push(GameChannelEvent.input, buffer as unknown as object);
+  }
+
+  /**
+   * Measures the WebSocket's network round trip with a Phoenix heartbeat (the server answers it at
+   * once, behind nothing but the socket's own queue); false when it cannot be sent now.
+   */
+  ping(callback: (ms: number) => void): boolean {
+    return this.#heartbeat?.(callback) ?? false;
   }
 
   close(): void {

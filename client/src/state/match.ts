@@ -1,9 +1,11 @@
 import {
   GameEvent,
   type GameEventMessage,
+  type GameRates,
   isNewerSequence,
   type RoomState as RoundPhase,
   type RoundResult,
+  ratesOfSync,
   type SnapshotMessage,
   type StarJson,
 } from '@starcatch/shared';
@@ -38,6 +40,8 @@ export interface Match {
   readonly syncTick: number | null;
   /** Tick of the newest snapshot applied. */
   readonly snapshotTick: number | null;
+  /** The room's tick and snapshot rates, from its last `sync`; null before one came. */
+  readonly rates: GameRates | null;
 }
 
 export const EMPTY_MATCH: Match = {
@@ -46,6 +50,7 @@ export const EMPTY_MATCH: Match = {
   round: { phase: 'waiting', round: 0, endsAt: null, winners: [], results: [] },
   syncTick: null,
   snapshotTick: null,
+  rates: null,
 };
 
 function isBefore(tick: number, reference: number | null): boolean {
@@ -63,6 +68,7 @@ export function applyGameEvent(match: Match, event: GameEventMessage, now: numbe
     return {
       ...match,
       syncTick: event.tick,
+      rates: ratesOfSync(event),
       stars: event.stars,
       round: {
         ...match.round,

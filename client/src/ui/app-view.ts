@@ -50,7 +50,12 @@ export function mountAppView(root: HTMLElement, app: App, win: Window = window):
             match: () => app.stores.game.getState().match,
             net: () => net.getState(),
             bytes: () => app.gameLink()?.bytes ?? { in: 0, out: 0 },
+            reportNetcode: (stats) => {
+              // Only while in a room: leaving resets the net store's game figures.
+              if (stats === null || app.gameLink() !== null) net.setState({ netcode: stats });
+            },
           },
+          impairment: app.impairment,
         });
     }
   }

@@ -1,9 +1,10 @@
-import { MAX_PLAYERS_LIMIT } from '@starcatch/shared';
+import { MAX_PLAYERS_LIMIT, type NetworkImpairment } from '@starcatch/shared';
 import { type ArenaPilot, type ArenaRoster, seatPilots } from '../game/arena-roster.ts';
 import type { GameSceneDeps } from '../game/game-scene.ts';
 import type { RunningArena } from '../game/start-arena.ts';
 import type { RoomState, RoomStore } from '../state/room-store.ts';
 import { h } from './dom.ts';
+import { createImpairmentPanel } from './impairment-panel.ts';
 import type { Screen } from './screen.ts';
 
 export interface ArenaViewDeps {
@@ -11,6 +12,8 @@ export interface ArenaViewDeps {
   readonly youId: string;
   /** What the game scene reads; without it the arena shows the still preview. */
   readonly game?: GameSceneDeps;
+  /** The tab's simulated bad network, edited in the F3 overlay's panel (game only). */
+  readonly impairment?: NetworkImpairment;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface ArenaViewDeps {
  * loaded on first use; the roster handed to the scene is read from the room store, so the scene
  * never sees a store or a socket.
  */
-export function createArenaView({ room, youId, game }: ArenaViewDeps): Screen {
+export function createArenaView({ room, youId, game, impairment }: ArenaViewDeps): Screen {
   const stage = h('div', { className: 'arena__stage' });
   const overlayText = h('span', { className: 'arena__overlay-text' });
   const overlay = h(
@@ -33,6 +36,15 @@ export function createArenaView({ room, youId, game }: ArenaViewDeps): Screen {
     stage,
     overlay,
   );
+  const panel = game && impairment ? createImpairmentPanel(impairment) : null;
+  if (panel) element.append(panel.element);
+  const scene: GameSceneDeps | undefined = game && {
+    ...game,
+    overlayToggled: (visible) => {
+      game.overlayToggled?.(visible);
+      panel?.show(visible);
+    },
+  };
 
   let pilots: readonly ArenaPilot[] = [];
   const listeners = new Set<() => void>();
@@ -62,7 +74,7 @@ export function createArenaView({ room, youId, game }: ArenaViewDeps): Screen {
   let arena: RunningArena | null = null;
   import('../game/start-arena.ts').then(
     ({ startArena }) => {
-      if (!disposed) arena = startArena(stage, roster, game);
+      if (!disposed) arena = startArena(stage, roster, scene);
     },
     () => {
       stage.textContent = 'The arena could not be loaded. Reload the page to try again.';
@@ -74,6 +86,7 @@ export function createArenaView({ room, youId, game }: ArenaViewDeps): Screen {
     dispose() {
       disposed = true;
       unsubscribe();
+      panel?.dispose();
       listeners.clear();
       arena?.destroy();
     },

@@ -1,4 +1,4 @@
-import type { RoomState as RoundState } from '@starcatch/shared';
+import type { NetworkImpairment, RoomState as RoundState } from '@starcatch/shared';
 import type { Actions } from '../app.ts';
 import { SoundEffects } from '../audio/sound-effects.ts';
 import { browserStorage } from '../audio/sound-preference.ts';
@@ -23,6 +23,8 @@ export interface RoomScreenDeps {
   readonly actions: Actions;
   /** What the game scene reads; without it the arena shows the still preview. */
   readonly game?: GameSceneDeps;
+  /** The tab's simulated bad network (the F3 overlay's panel). */
+  readonly impairment?: NetworkImpairment;
 }
 
 const ROUND_LABEL: Record<RoundState, string> = {
@@ -35,7 +37,16 @@ const ROUND_LABEL: Record<RoundState, string> = {
 const COPIED_FEEDBACK_MS = 1600;
 
 /** A room: the arena, the crew, the room chat, and a way back to the lobby. */
-export function createRoomScreen({ roomId, session, lobby, room, chat, actions, game }: RoomScreenDeps): Screen {
+export function createRoomScreen({
+  roomId,
+  session,
+  lobby,
+  room,
+  chat,
+  actions,
+  game,
+  impairment,
+}: RoomScreenDeps): Screen {
   const youId = session.getState().user?.id ?? '';
   const title = h('h1', { className: 'room-head__title' }, 'Entering room…');
   const badge = h('span', { className: 'state-badge' });
@@ -62,7 +73,7 @@ export function createRoomScreen({ roomId, session, lobby, room, chat, actions, 
 
   const sounds = new SoundEffects({ storage: browserStorage() });
   const soundToggle = createSoundToggle(sounds);
-  const arena = createArenaView({ room, youId, game: game && { ...game, sounds } });
+  const arena = createArenaView({ room, youId, game: game && { ...game, sounds }, ...(impairment && { impairment }) });
   const members = createMemberList(room, youId);
   const roomChat = createChatPanel({
     chat,

@@ -1,4 +1,4 @@
-import { decodeInput, type InputMessage, NewestSequenceFilter } from '@starcatch/shared';
+import { decodeInput, type InputMessage, NewestSequenceFilter, unpackInputs } from '@starcatch/shared';
 import { TokenBucket } from '../limits/token-bucket.ts';
 import type { InputBudget } from './simulation-settings.ts';
 import type { MonotonicClock } from './tick-accumulator.ts';
@@ -11,16 +11,22 @@ export const InputVerdict = {
   malformed: 'malformed',
   /** Over the link's input budget. */
   rateLimited: 'rate_limited',
-  /** Not newer than an input already accepted: a duplicate, or overtaken on the unordered channel. */
+  /**
+   * Nothing newer than what was already accepted: a duplicate, a message overtaken on the unordered
+   * channel, or one whose input already came in a later message's history.
+   */
   stale: 'stale',
 } as const;
 export type InputVerdict = (typeof InputVerdict)[keyof typeof InputVerdict];
 
-/** Inputs per verdict, plus `overflowed`: accepted, then dropped unapplied because the queue was full. */
-export type InputCounts = Record<InputVerdict | 'overflowed', number>;
+/**
+ * Messages per verdict, plus `overflowed` (inputs accepted, then dropped unapplied because the queue
+ * was full) and `recovered` (inputs whose own message never came, taken from a later one's history).
+ */
+export type InputCounts = Record<InputVerdict | 'overflowed' | 'recovered', number>;
 
 export function emptyInputCounts(): InputCounts {
-  return { queued: 0, malformed: 0, rate_limited: 0, stale: 0, overflowed: 0 };
+  return { queued: 0, malformed: 0, rate_limited: 0, stale: 0, overflowed: 0, recovered: 0 };
 }
 
 /** Adds `more` into `into` and returns `into`. */
@@ -39,6 +45,10 @@ export interface InputStreamOptions {
  * One link's inputs on their way into the simulation: checked (codec, budget, sequence), queued,
  * and handed out one per tick in sequence order. The last one handed out is what this link's
  * snapshots acknowledge.
+ *
+ * A message may carry the inputs sent before it (input redundancy, `StateMessageKind
+ * .inputWithHistory`): each input is taken once, by seq, whichever message brings it first, so a
+ * lost or late `state` datagram costs nothing as long as one of the next few arrives in time.
  */
 export class InputStream {
   readonly counts: InputCounts = emptyInputCounts();
@@ -68,13 +78,19 @@ export class InputStream {
     if (!decoded.ok) return this.#count(InputVerdict.malformed);
     // The budget is spent before the sequence check, so a flood of duplicates is limited too.
     if (!this.#budget.take()) return this.#count(InputVerdict.rateLimited);
-    if (!this.#newest.accept(decoded.value.seq)) return this.#count(InputVerdict.stale);
-    this.#queue.push(decoded.value);
-    if (this.#queue.length > this.#queueLimit) {
-      this.#queue.shift();
-      this.counts.overflowed++;
+    let taken = 0;
+    // Oldest first, so the history fills the gap before the message's own input joins the queue.
+    for (const input of unpackInputs(decoded.value)) {
+      if (!this.#newest.accept(input.seq)) continue;
+      taken++;
+      if (input.seq !== decoded.value.seq) this.counts.recovered++;
+      this.#queue.push(input);
+      if (this.#queue.length > this.#queueLimit) {
+        this.#queue.shift();
+        this.counts.overflowed++;
+      }
     }
-    return this.#count(InputVerdict.queued);
+    return this.#count(taken === 0 ? InputVerdict.stale : InputVerdict.queued);
   }
 
   /** The input for this tick, if one is waiting; it becomes the acknowledged one. */

@@ -4,14 +4,12 @@ import {
   GameEvent,
   type GameEventMessage,
   type GameState,
+  isSnapshotTick,
   type RoomState,
   type RoundEndedEvent,
   removePlayer,
-  SNAPSHOT_RATE,
   type SyncEvent,
   step,
-  TICK_RATE,
-  TICK_SECONDS,
   toWireTime,
 } from '@starcatch/shared';
 import { addInputCounts, emptyInputCounts, type InputCounts, InputStream, type InputVerdict } from './input-stream.ts';
@@ -78,15 +76,10 @@ interface Receiver {
   readonly member: Member;
 }
 
-/** Snapshot ticks: 2 of every 3 at 30 Hz / 20 Hz, spread evenly, and never drifting from the tick count. */
-function isSnapshotTick(tick: number): boolean {
-  return Math.floor((tick * SNAPSHOT_RATE) / TICK_RATE) > Math.floor(((tick - 1) * SNAPSHOT_RATE) / TICK_RATE);
-}
-
 /**
- * One room's match: the authoritative game state, advanced at a fixed TICK_RATE with the shared
- * `step`, fed by its players' inputs and read out as a snapshot per receiver at SNAPSHOT_RATE and
- * as game events. A player is one user (one slot); each of their tabs is a link with its own
+ * One room's match: the authoritative game state, advanced at a fixed `rates.tickHz` with the shared
+ * `step`, fed by its players' inputs and read out as a snapshot per receiver at `rates.snapshotHz`
+ * (see `isSnapshotTick`) and as game events. A player is one user (one slot); each of their tabs is a link with its own
  * input stream and ack. The inputs of a player's tabs steer the same ship.
  *
  * It does no timing of its own: a `TickLoop` calls `advance`, which runs whatever ticks the
@@ -110,7 +103,7 @@ export class RoomSimulation implements Tickable {
     this.#options = options;
     this.#state = createGameState(options.seed);
     this.#phase = this.#state.round.phase;
-    this.#ticks = new TickAccumulator(TICK_RATE, options.settings.maxCatchUpTicks, options.clock());
+    this.#ticks = new TickAccumulator(options.settings.rates.tickHz, options.settings.maxCatchUpTicks, options.clock());
   }
 
   get state(): GameState {
@@ -199,7 +192,7 @@ export class RoomSimulation implements Tickable {
     let snapshotDue = false;
     for (let i = 0; i < due; i++) {
       this.#tick();
-      if (isSnapshotTick(this.#state.tick)) snapshotDue = true;
+      if (isSnapshotTick(this.#state.tick, this.#options.settings.rates)) snapshotDue = true;
     }
     // After a catch-up only the newest state is worth sending: one snapshot, not one per tick.
     if (snapshotDue) this.#sendSnapshot();
@@ -241,7 +234,8 @@ export class RoomSimulation implements Tickable {
       }
       inputs[member.player.slot] = member.bits;
     }
-    const { state, events } = step(this.#state, inputs, TICK_SECONDS, { timing: this.#options.settings.timing });
+    const { timing, rates } = this.#options.settings;
+    const { state, events } = step(this.#state, inputs, 1 / rates.tickHz, { timing });
     this.#state = state;
     for (const event of events) {
       if (event.type === GameEvent.roundEnded) this.#finishRound(event);
@@ -291,6 +285,8 @@ export class RoomSimulation implements Tickable {
           score: ship.score,
         };
       }),
+      tick_hz: this.#options.settings.rates.tickHz,
+      snapshot_hz: this.#options.settings.rates.snapshotHz,
     };
   }
 

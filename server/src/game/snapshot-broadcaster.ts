@@ -18,15 +18,15 @@ export interface SnapshotCounts {
   snapshots: number;
   /** Copies handed to a transport. */
   sent: number;
-  /** Copies a backed-up transport dropped (webrtc-notes §5 pitfall 7). */
+  /** Copies a backed-up transport dropped (docs/webrtc.md §4). */
   skipped: number;
   /** Payload bytes of the copies sent, without transport framing. */
   bytes: number;
 }
 
 /**
- * Sends each snapshot as ONE message per receiver holding every player (webrtc-notes §5 pitfall
- * 11: each message is its own UDP packet, so N receivers cost N packets instead of N·(N−1)). The
+ * Sends each snapshot as ONE message per receiver holding every player (docs/webrtc.md §5: each
+ * message is its own UDP packet, so N receivers cost N packets instead of N·(N−1)). The
  * state is encoded once into a scratch buffer; each receiver gets a copy with its own ack patched
  * in, since a transport may still hold the buffer after `send` returns.
  */

@@ -14,7 +14,7 @@ export const STALLED_BACKLOG_FACTOR = 16;
  * Game traffic over one peer's two DataChannels: snapshots on `state` (unordered, no retransmits),
  * events as JSON on `events` (reliable, ordered).
  *
- * werift's `send` never blocks and queues without limit (webrtc-notes §5 pitfall 7) in one FIFO
+ * werift's `send` never blocks and queues without limit (docs/webrtc.md §4) in one FIFO
  * per peer that both channels share, so the guard looks at both channels' `bufferedAmount`: past
  * `maxBufferedBytes`, snapshots are skipped until the peer drains.
  */

@@ -11,6 +11,7 @@ import type { PlayerLink, SnapshotDelivery } from '../game/player-link.ts';
 import type { Clock } from '../limits/token-bucket.ts';
 import type { ChannelContext } from '../phoenix/index.ts';
 import type { DataChannelRoute } from './data-channel-route.ts';
+import type { LinkImpairment } from './route-impairment.ts';
 import { WebSocketRoute } from './websocket-route.ts';
 
 /** What a link needs to know of its channel's socket: whose it is. */
@@ -33,6 +34,8 @@ export interface GameLinkOptions {
   /** Snapshots are skipped while more than this is queued for the tab (either path). */
   readonly snapshotMaxBufferedBytes: number;
   readonly now: Clock;
+  /** A simulated bad network for this link's traffic (`NET_IMPAIR_*`); absent on a normal server. */
+  readonly impairment?: LinkImpairment | undefined;
   /** The path changed after the start: the simulation should send this link a fresh `sync`. */
   rerouted(link: GameLink): void;
 }
@@ -85,11 +88,33 @@ export class GameLink implements PlayerLink {
 
   sendSnapshot(bytes: Uint8Array<ArrayBuffer>): SnapshotDelivery {
     const webrtc = this.#liveWebRtc();
-    if (webrtc) return webrtc.sendSnapshot(bytes);
-    return this.#websocket.sendSnapshot(bytes);
+    const impairment = this.#options.impairment;
+    if (!impairment) return webrtc ? webrtc.sendSnapshot(bytes) : this.#websocket.sendSnapshot(bytes);
+    // Sent on the path it left on; a path gone meanwhile loses it, as a real one would.
+    const route = webrtc ?? this.#websocket;
+    impairment.outbound(this.transport, 'snapshot', () => {
+      if (!this.#closed && (route === this.#websocket || this.#webrtc === route)) route.sendSnapshot(bytes);
+    });
+    return 'sent';
+  }
+
+  /**
+   * Takes in one raw INPUT from `transport`, through the simulated network when there is one;
+   * `submit` hands it to the simulation.
+   */
+  receiveInput(transport: PlayerTransport, submit: () => void): void {
+    const impairment = this.#options.impairment;
+    if (!impairment) submit();
+    else impairment.inbound(transport, () => !this.#closed && submit());
   }
 
   sendEvent(event: GameEventMessage): void {
+    const impairment = this.#options.impairment;
+    if (!impairment) this.#sendEventNow(event);
+    else impairment.outbound(this.transport, 'event', () => !this.#closed && this.#sendEventNow(event));
+  }
+
+  #sendEventNow(event: GameEventMessage): void {
     const webrtc = this.#liveWebRtc();
     if (!webrtc) {
       this.#websocket.sendEvent(event);
@@ -145,6 +170,7 @@ export class GameLink implements PlayerLink {
   close(): void {
     this.#closed = true;
     this.#webrtc = undefined;
+    this.#options.impairment?.dispose();
   }
 
   /** The DataChannel route if it is still usable; a route found closed sends the link back to the WebSocket. */

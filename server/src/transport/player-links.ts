@@ -1,4 +1,4 @@
-import { DataChannelLabel, ErrorCode, PlayerTransport } from '@starcatch/shared';
+import { DataChannelLabel, ErrorCode, type NetworkImpairment, PlayerTransport } from '@starcatch/shared';
 import type { RoomSimulations } from '../game/room-simulations.ts';
 import { KeyedRateLimit, type RateLimitOptions } from '../limits/keyed-rate-limit.ts';
 import type { Clock } from '../limits/token-bucket.ts';
@@ -7,6 +7,7 @@ import type { OpenPeer, PeerRegistry } from '../rtc/peer-registry.ts';
 import type { RtcDataChannel } from '../rtc/rtc-peer.ts';
 import { DataChannelRoute } from './data-channel-route.ts';
 import { GameLink, type PlayerAssigns } from './game-link.ts';
+import { LinkImpairment } from './route-impairment.ts';
 import { readStatePayload } from './websocket-route.ts';
 
 export interface PlayerLinksOptions {
@@ -20,6 +21,8 @@ export interface PlayerLinksOptions {
   readonly noticeIntervalMs: number;
   readonly logger: Logger;
   readonly now?: Clock;
+  /** A simulated bad network on every link (`NET_IMPAIR_*`, see `serverImpairment`); null or absent: none. */
+  readonly impairment?: NetworkImpairment | null;
 }
 
 /** What the game traffic's transport side has refused or could not route, since start. */
@@ -78,6 +81,7 @@ export class PlayerLinks {
       noticeIntervalMs: this.#options.noticeIntervalMs,
       snapshotMaxBufferedBytes: this.#options.snapshotMaxBufferedBytes,
       now: this.#now,
+      impairment: this.#options.impairment ? new LinkImpairment(this.#options.impairment) : undefined,
       rerouted: (rerouted) => this.#options.games.resync(rerouted.id),
     });
     this.#byConnection.get(link.connectionId)?.useWebSocket();
@@ -97,7 +101,7 @@ export class PlayerLinks {
       this.counts.webSocketInputsMalformed++;
       return;
     }
-    this.#options.games.submitInput(link.id, bytes);
+    link.receiveInput(PlayerTransport.websocket, () => this.#options.games.submitInput(link.id, bytes));
   }
 
   /** A room channel `input` push refused by the channel's budget. */
@@ -147,7 +151,7 @@ export class PlayerLinks {
       this.counts.unroutable++;
       return;
     }
-    this.#options.games.submitInput(link.id, data);
+    link.receiveInput(PlayerTransport.webrtc, () => this.#options.games.submitInput(link.id, data));
   }
 
   /** The link this peer serves: its socket's room link, once both belong to the same user. */

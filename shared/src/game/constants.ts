@@ -5,11 +5,17 @@
  * says otherwise.
  */
 
-/** Simulation steps per second, on the server and in client prediction. */
+/**
+ * Simulation steps per second, on the server and in client prediction: the default of the server's
+ * `GAME_TICK_HZ` (see `GameRates`; the client learns the room's from its `sync`).
+ */
 export const TICK_RATE = 30;
-/** The fixed `dt` of one tick. */
+/** The fixed `dt` of one tick at the default rate. */
 export const TICK_SECONDS = 1 / TICK_RATE;
-/** Snapshots per second, server → each client. Lower than the tick rate to stay in the byte budget. */
+/**
+ * Snapshots per second, server → each client: the default of `SNAPSHOT_HZ`. Lower than the tick
+ * rate to stay in the byte budget; docs/netcode.md has the measurements behind it.
+ */
 export const SNAPSHOT_RATE = 20;
 
 /** Length of a round of play. */

@@ -2,6 +2,7 @@ import type { RoomState } from '../room.ts';
 import { MAX_PLAYERS_LIMIT } from '../room.ts';
 import { NICKNAME_MAX_LENGTH } from '../user.ts';
 import { ARENA_HEIGHT, ARENA_WIDTH, MAX_STARS } from './constants.ts';
+import { MAX_TICK_HZ } from './game-rates.ts';
 
 /**
  * Game events on the reliable `events` DataChannel (or in `game:event` pushes on the WebSocket
@@ -106,6 +107,13 @@ export interface SyncEvent {
   readonly round: { readonly phase: RoomState; readonly round: number; readonly remaining_ms: number };
   readonly stars: readonly StarJson[];
   readonly players: readonly SyncPlayer[];
+  /**
+   * The room's simulation steps per second (`GAME_TICK_HZ`): prediction must step at the same rate.
+   * Absent from servers older than it: TICK_RATE (30) then.
+   */
+  readonly tick_hz?: number;
+  /** Snapshots per second (`SNAPSHOT_HZ`); absent: SNAPSHOT_RATE (20). */
+  readonly snapshot_hz?: number;
 }
 
 export type GameEventMessage =
@@ -160,6 +168,12 @@ const slot = uint(MAX_PLAYERS_LIMIT - 1);
 const color: Check = (value) => (typeof value === 'string' && COLOR.test(value) ? null : 'must be a #rrggbb colour');
 const phase: Check = (value) => (PHASES.includes(value) ? null : `must be one of ${PHASES.join(', ')}`);
 
+/** A field that may be left out; when present it must pass `check`. */
+const optional =
+  (check: Check): Check =>
+  (value) =>
+    value === undefined ? null : check(value);
+
 function shape(fields: Readonly<Record<string, Check>>): Check {
   return (value) => {
     if (!isFields(value)) return 'must be an object';
@@ -208,6 +222,8 @@ const EVENT_SHAPES: Readonly<Record<GameEventType, Check>> = {
       shape({ slot, user_id: userId, nickname: text(NICKNAME_MAX_LENGTH), color, score: uint() }),
       MAX_PLAYERS_LIMIT,
     ),
+    tick_hz: optional(uint(MAX_TICK_HZ)),
+    snapshot_hz: optional(uint(MAX_TICK_HZ)),
   }),
 };
 

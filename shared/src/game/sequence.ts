@@ -14,9 +14,9 @@ export function isNewerSequence(a: number, b: number): boolean {
 
 /**
  * Keeps only messages newer than everything accepted so far. The `state` channel is unordered, and
- * werift even retransmits on it (webrtc-notes §5.1), so a late snapshot or input must be dropped,
- * never applied over a newer one. Use one per stream: snapshots by tick on the client, inputs by
- * sequence number per player on the server.
+ * an unpatched werift even retransmits on it (docs/webrtc.md §2), so a late snapshot or input must
+ * be dropped, never applied over a newer one. Use one per stream: snapshots by tick on the client,
+ * inputs by sequence number per player on the server.
  */
 export class NewestSequenceFilter {
   #newest: number | null = null;

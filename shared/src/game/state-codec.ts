@@ -7,7 +7,14 @@ import { DIRECTION_MASK } from './input.ts';
  * WebSocket fallback). Little-endian. Byte 0 is the codec version, byte 1 the message kind.
  *
  * INPUT, client → server, 11 bytes, one per client tick:
- *   0 u8 version · 1 u8 kind · 2 u32 seq · 6 u8 direction bits · 7 u32 client time
+ *   0 u8 version · 1 u8 kind (1) · 2 u32 seq · 6 u8 direction bits · 7 u32 client time
+ *
+ * INPUT with history (kind 3), client → server, 12 + n bytes: the same fields, then the inputs sent
+ * before this one, so that a lost message costs nothing (the server takes whatever it has not seen):
+ *   0 u8 version · 1 u8 kind (3) · 2 u32 seq · 6 u8 direction bits · 7 u32 client time ·
+ *   11 u8 n (0 to MAX_INPUT_HISTORY), then n × u8 direction bits of inputs seq−1, seq−2, … seq−n
+ * Seqs are consecutive and never 0: the one before seq 1 is 2^32−1. A server that predates kind 3
+ * refuses it as an unknown kind; this one takes both kinds, so older clients keep working.
  *
  * SNAPSHOT, server → client, 15 + 11 × players bytes (103 for 8 players, 191 for 16):
  *   0 u8 version · 1 u8 kind · 2 u32 tick · 6 u32 ack seq · 10 u32 server time · 14 u8 player count,
@@ -26,6 +33,8 @@ export const STATE_CODEC_VERSION = 1;
 export const StateMessageKind = {
   input: 1,
   snapshot: 2,
+  /** An input that also carries the previous few (input redundancy). */
+  inputWithHistory: 3,
 } as const;
 export type StateMessageKind = (typeof StateMessageKind)[keyof typeof StateMessageKind];
 
@@ -36,6 +45,11 @@ export interface InputMessage {
   readonly bits: number;
   /** Client clock, ms mod 2^32. */
   readonly clientTime: number;
+  /**
+   * Direction bits of the inputs sent just before this one, newest first (seq−1, seq−2, …); at most
+   * MAX_INPUT_HISTORY. Empty or absent: a plain 11-byte INPUT.
+   */
+  readonly earlier?: readonly number[];
 }
 
 export interface SnapshotPlayer {
@@ -58,6 +72,10 @@ export interface SnapshotMessage {
 }
 
 export const INPUT_MESSAGE_BYTES = 11;
+/** The header of an INPUT with history; each earlier input adds one byte. */
+export const INPUT_HISTORY_HEADER_BYTES = 12;
+/** Earlier inputs one message may carry: 8 ticks (267 ms at 30 Hz) of consecutive losses. */
+export const MAX_INPUT_HISTORY = 8;
 export const SNAPSHOT_HEADER_BYTES = 15;
 export const SNAPSHOT_PLAYER_BYTES = 11;
 const ACK_OFFSET = 6;
@@ -99,25 +117,63 @@ function ensureRoom(target: Uint8Array, offset: number, length: number): void {
   }
 }
 
+/** The encoded size of an input: 11 bytes plain, 12 + n with n earlier inputs. */
+export function inputByteLength(input: InputMessage): number {
+  const earlier = Math.min(input.earlier?.length ?? 0, MAX_INPUT_HISTORY);
+  return earlier === 0 ? INPUT_MESSAGE_BYTES : INPUT_HISTORY_HEADER_BYTES + earlier;
+}
+
 /**
- * Writes an input message at `offset` and returns its length. Counters and times wrap to uint32;
- * bits outside the four directions are dropped.
+ * Writes an input message at `offset` and returns its length: kind 1 without earlier inputs, kind 3
+ * with them (beyond MAX_INPUT_HISTORY they are left out). Counters and times wrap to uint32; bits
+ * outside the four directions are dropped.
  */
 export function encodeInputInto(input: InputMessage, target: Uint8Array, offset = 0): number {
-  ensureRoom(target, offset, INPUT_MESSAGE_BYTES);
+  const length = inputByteLength(input);
+  ensureRoom(target, offset, length);
+  const withHistory = length > INPUT_MESSAGE_BYTES;
   target[offset] = STATE_CODEC_VERSION;
-  target[offset + 1] = StateMessageKind.input;
+  target[offset + 1] = withHistory ? StateMessageKind.inputWithHistory : StateMessageKind.input;
   writeU32(target, offset + 2, input.seq >>> 0);
   target[offset + 6] = input.bits & DIRECTION_MASK;
   writeU32(target, offset + 7, input.clientTime >>> 0);
-  return INPUT_MESSAGE_BYTES;
+  if (withHistory) {
+    const earlier = input.earlier ?? [];
+    const count = length - INPUT_HISTORY_HEADER_BYTES;
+    target[offset + 11] = count;
+    for (let i = 0; i < count; i++)
+      target[offset + INPUT_HISTORY_HEADER_BYTES + i] = (earlier[i] ?? 0) & DIRECTION_MASK;
+  }
+  return length;
 }
 
 /** An input message in a buffer of its own, ready for `send`. */
 export function encodeInput(input: InputMessage): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(INPUT_MESSAGE_BYTES);
+  const bytes = new Uint8Array(inputByteLength(input));
   encodeInputInto(input, bytes);
   return bytes;
+}
+
+/** The seq sent before `seq`: seqs skip 0, so the one before 1 is 2^32−1. */
+export function previousInputSeq(seq: number): number {
+  return seq >>> 0 === 1 ? 0xffffffff : (seq - 1) >>> 0;
+}
+
+/**
+ * Every input a message stands for, oldest first: its earlier inputs (seq−n … seq−1, with the
+ * message's client time, the only one it has) and then itself. A plain INPUT is just itself.
+ */
+export function unpackInputs(message: InputMessage): InputMessage[] {
+  const earlier = message.earlier ?? [];
+  const inputs: InputMessage[] = [];
+  let seq = message.seq >>> 0;
+  for (const bits of earlier) {
+    seq = previousInputSeq(seq);
+    inputs.push({ seq, bits, clientTime: message.clientTime });
+  }
+  inputs.reverse();
+  inputs.push({ seq: message.seq, bits: message.bits, clientTime: message.clientTime });
+  return inputs;
 }
 
 /**
@@ -209,14 +265,21 @@ function fail(code: StateCodecError, message: string): { readonly ok: false; rea
 const KIND_NAMES: Readonly<Record<number, string>> = {
   [StateMessageKind.input]: 'input',
   [StateMessageKind.snapshot]: 'snapshot',
+  [StateMessageKind.inputWithHistory]: 'input with history',
 };
 
-/** A view of the data plus the checks shared by both kinds: binary, version, kind, minimum length. */
+/**
+ * A view of the data plus the checks shared by every kind: binary, version, kind (one of `kinds`),
+ * minimum length (`headerBytes` of the kind found).
+ */
 function openMessage(
   data: unknown,
-  kind: StateMessageKind,
-  headerBytes: number,
-): { readonly ok: true; readonly view: DataView } | { readonly ok: false; readonly error: StateDecodeError } {
+  kinds: readonly StateMessageKind[],
+  headerBytes: (kind: StateMessageKind) => number,
+):
+  | { readonly ok: true; readonly view: DataView; readonly kind: StateMessageKind }
+  | { readonly ok: false; readonly error: StateDecodeError } {
+  const kind = kinds[0] as StateMessageKind;
   let view: DataView;
   if (data instanceof ArrayBuffer) view = new DataView(data);
   else if (ArrayBuffer.isView(data)) view = new DataView(data.buffer, data.byteOffset, data.byteLength);
@@ -234,30 +297,58 @@ function openMessage(
   const actual = view.getUint8(1);
   const actualName = KIND_NAMES[actual];
   if (actualName === undefined) return fail(StateCodecError.unknownKind, `unknown state message kind ${actual}`);
-  if (actual !== kind)
+  const found = kinds.find((candidate) => candidate === actual);
+  if (found === undefined)
     return fail(StateCodecError.wrongKind, `expected a ${name} message, got a ${actualName} message`);
-  if (view.byteLength < headerBytes) {
-    return fail(StateCodecError.truncated, `${name} header needs ${headerBytes} bytes, got ${view.byteLength}`);
+  const needed = headerBytes(found);
+  if (view.byteLength < needed) {
+    return fail(StateCodecError.truncated, `${actualName} header needs ${needed} bytes, got ${view.byteLength}`);
   }
-  return { ok: true, view };
+  return { ok: true, view, kind: found };
 }
 
-/** Reads and checks an input message (server side). */
+/** Reads and checks an input message, plain or with history (server side). */
 export function decodeInput(data: ArrayBuffer | ArrayBufferView): StateDecodeResult<InputMessage> {
-  const opened = openMessage(data, StateMessageKind.input, INPUT_MESSAGE_BYTES);
+  const opened = openMessage(data, [StateMessageKind.input, StateMessageKind.inputWithHistory], (kind) =>
+    kind === StateMessageKind.input ? INPUT_MESSAGE_BYTES : INPUT_HISTORY_HEADER_BYTES,
+  );
   if (!opened.ok) return opened;
   const { view } = opened;
-  if (view.byteLength > INPUT_MESSAGE_BYTES) {
-    return fail(StateCodecError.trailingBytes, `input message is ${INPUT_MESSAGE_BYTES} bytes, got ${view.byteLength}`);
+  const count = opened.kind === StateMessageKind.input ? 0 : view.getUint8(11);
+  if (count > MAX_INPUT_HISTORY) {
+    return fail(StateCodecError.badCount, `input claims ${count} earlier inputs, at most ${MAX_INPUT_HISTORY} fit`);
+  }
+  const expected = opened.kind === StateMessageKind.input ? INPUT_MESSAGE_BYTES : INPUT_HISTORY_HEADER_BYTES + count;
+  if (view.byteLength < expected) {
+    return fail(
+      StateCodecError.truncated,
+      `input with ${count} earlier inputs needs ${expected} bytes, got ${view.byteLength}`,
+    );
+  }
+  if (view.byteLength > expected) {
+    return fail(StateCodecError.trailingBytes, `input message is ${expected} bytes, got ${view.byteLength}`);
   }
   const bits = view.getUint8(6);
   if (bits > DIRECTION_MASK) return fail(StateCodecError.outOfRange, `direction bits ${bits} exceed ${DIRECTION_MASK}`);
-  return { ok: true, value: { seq: view.getUint32(2, true), bits, clientTime: view.getUint32(7, true) } };
+  const value = { seq: view.getUint32(2, true), bits, clientTime: view.getUint32(7, true) };
+  if (opened.kind === StateMessageKind.input) return { ok: true, value };
+  const earlier: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const held = view.getUint8(INPUT_HISTORY_HEADER_BYTES + i);
+    if (held > DIRECTION_MASK) {
+      return fail(
+        StateCodecError.outOfRange,
+        `earlier input ${i + 1}: direction bits ${held} exceed ${DIRECTION_MASK}`,
+      );
+    }
+    earlier.push(held);
+  }
+  return { ok: true, value: { ...value, earlier } };
 }
 
 /** Reads and checks a snapshot (client side). */
 export function decodeSnapshot(data: ArrayBuffer | ArrayBufferView): StateDecodeResult<SnapshotMessage> {
-  const opened = openMessage(data, StateMessageKind.snapshot, SNAPSHOT_HEADER_BYTES);
+  const opened = openMessage(data, [StateMessageKind.snapshot], () => SNAPSHOT_HEADER_BYTES);
   if (!opened.ok) return opened;
   const { view } = opened;
   const count = view.getUint8(14);

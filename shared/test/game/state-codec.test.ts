@@ -99,7 +99,7 @@ describe('snapshot messages', () => {
     expect(encodeSnapshot(snapshot(8))).toHaveLength(103);
     expect(encodeSnapshot(snapshot(16))).toHaveLength(191);
     expect(snapshotByteLength(0)).toBe(15);
-    // design.md §2: under 3 KB/s down per player with 8 players.
+    // docs/protocol.md §11.7: under 3 KB/s down per player with 8 players.
     expect(snapshotByteLength(8) * SNAPSHOT_RATE).toBeLessThan(3000);
   });
 
