@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { ARENA_MAP, INTERMISSION_SECONDS, isFreeSpot, SHIP_RADIUS, STAR_RADIUS } from '@starcatch/shared';
+import { INTERMISSION_SECONDS, SHIP_RADIUS, STAR_RADIUS } from '@starcatch/shared';
 import * as postgres from '../scripts/services/postgres.ts';
 import * as redis from '../scripts/services/redis.ts';
 import {
@@ -19,6 +19,7 @@ import {
   uniqueNickname,
 } from './support/fixtures.ts';
 import { type RunningServer, startServer } from './support/server-process.ts';
+import { caughtStar, holdAndMeasure, positionOf, scoreOf } from './support/ship-motion.ts';
 import { flyToStars } from './support/star-pilot.ts';
 import { readStarWatch, type StarWatch, startStarWatch, stopStarWatch } from './support/star-watch.ts';
 
@@ -37,8 +38,6 @@ const CLUSTER_START_TIMEOUT_MS = 90_000;
 const WEBRTC_AFTER_JOIN_DEADLINE_MS = 15_000;
 /** The issue's promise: a move in one tab shows in another within this, across nodes too. */
 const MOVE_SEEN_DEADLINE_MS = 500;
-/** How long a watcher waits for the other player's ship to move before it gives up and says where it was. */
-const MOVE_WAIT_MS = 5_000;
 /** Round time the star test needs left before it starts, so no round ends (and resets scores) under it. */
 const MIN_ROUND_LEFT_MS = 25_000;
 /** Longest wait for such a round: the rest of a round that is too short, then the intermission. */
@@ -50,8 +49,6 @@ const CATCH_DEADLINE_MS = 20_000;
  * (50 ms, 16 units at full speed) older than the catch, hence the slack.
  */
 const CAUGHT_STAR_DISTANCE = SHIP_RADIUS + STAR_RADIUS + 40;
-/** A held key must move the ship at least this far without touching a wall, for the move tests to see it. */
-const FREE_RUN = 60;
 /** How often the in-page recorders read `state()`: their times are the page's, not a poll's. */
 const RECORD_INTERVAL_MS = 5;
 
@@ -78,111 +75,6 @@ async function idOf(player: Player): Promise<string> {
 /** The epoch time (ms, sub-millisecond) in a page; every tab runs on this machine's clock. */
 function pageNow(page: Page): Promise<number> {
   return page.evaluate(() => performance.timeOrigin + performance.now());
-}
-
-/** A player's position as `page` sees it, or null while the page knows no position for them. */
-async function positionOf(page: Page, userId: string): Promise<{ x: number; y: number } | null> {
-  const { game } = await readState(page);
-  const player = game.players.find((candidate) => candidate.id === userId);
-  return player && (player.x !== 0 || player.y !== 0) ? { x: player.x, y: player.y } : null;
-}
-
-async function scoreOf(page: Page, userId: string): Promise<number> {
-  const { game } = await readState(page);
-  const player = game.players.find((candidate) => candidate.id === userId);
-  if (!player) throw new Error(`the tab lists no player ${userId}`);
-  return player.score;
-}
-
-/** The star nearest to where the tab saw the player when their score rose: the one they took. */
-function caughtStar(watch: StarWatch): { id: number; distance: number } {
-  const { rise } = watch;
-  if (!rise) throw new Error('the score never rose in this tab');
-  let best: { id: number; distance: number } | null = null;
-  for (const star of watch.stars) {
-    const distance = Math.hypot(star.x - rise.x, star.y - rise.y);
-    if (best === null || distance < best.distance) best = { id: star.id, distance };
-  }
-  if (!best) throw new Error('the tab showed no stars at all');
-  return best;
-}
-
-/** An arrow key that moves a ship at `from` FREE_RUN units without touching a wall (the arena has room everywhere). */
-function freeKey(from: { x: number; y: number }): string {
-  const keys = [
-    ['ArrowRight', 1, 0],
-    ['ArrowLeft', -1, 0],
-    ['ArrowDown', 0, 1],
-    ['ArrowUp', 0, -1],
-  ] as const;
-  for (const [key, dx, dy] of keys) {
-    let clear = true;
-    for (let run = 10; run <= FREE_RUN && clear; run += 10) {
-      clear = isFreeSpot(ARENA_MAP, from.x + dx * run, from.y + dy * run, SHIP_RADIUS);
-    }
-    if (clear) return key;
-  }
-  throw new Error(`no free direction from (${from.x.toFixed(0)}, ${from.y.toFixed(0)})`);
-}
-
-/**
- * Resolves in `page` with the epoch time (ms) at which it first saw `userId` leave `from`; rejects
- * after MOVE_WAIT_MS saying where the page last saw them. Polls inside the page, so the figure is
- * not padded by Playwright round trips.
- */
-function whenSeenMoving(page: Page, userId: string, from: { x: number; y: number }): Promise<number> {
-  return page.evaluate(
-    ({ id, start, interval, limit }) =>
-      new Promise<number>((resolve, reject) => {
-        const began = performance.now();
-        const timer = setInterval(() => {
-          const player = window.__starcatch?.state().game.players.find((candidate) => candidate.id === id);
-          if (player && Math.hypot(player.x - start.x, player.y - start.y) > 1) {
-            clearInterval(timer);
-            resolve(performance.timeOrigin + performance.now());
-          } else if (performance.now() - began > limit) {
-            clearInterval(timer);
-            const seen = player ? `(${player.x.toFixed(1)}, ${player.y.toFixed(1)})` : 'not listed';
-            reject(new Error(`not seen moving within ${limit} ms: last seen at ${seen}`));
-          }
-        }, interval);
-      }),
-    { id: userId, start: from, interval: RECORD_INTERVAL_MS, limit: MOVE_WAIT_MS },
-  );
-}
-
-/**
- * Holds a key that moves `moverId`'s ship in `mover` (with nothing focused, so the chat box does not
- * take it) and resolves with how long after the key event `watcher` showed the ship moving.
- */
-async function holdAndMeasure(mover: Page, watcher: Page, moverId: string): Promise<number> {
-  await expect
-    .poll(() => positionOf(watcher, moverId), { message: 'the watcher sees the mover’s ship' })
-    .not.toBeNull();
-  const from = (await positionOf(watcher, moverId)) as { x: number; y: number };
-  const key = freeKey(from);
-  const seen = whenSeenMoving(watcher, moverId, from);
-  await mover.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  // Timed from the key event in the page: Playwright's own delivery of the key is not the game's delay.
-  await mover.evaluate((code) => {
-    const record = window as unknown as { pressedAt?: number };
-    delete record.pressedAt;
-    const listener = (event: KeyboardEvent) => {
-      if (event.code !== code) return;
-      window.removeEventListener('keydown', listener, true);
-      record.pressedAt = performance.timeOrigin + performance.now();
-    };
-    window.addEventListener('keydown', listener, true);
-  }, key);
-  await mover.keyboard.down(key);
-  try {
-    const seenAt = await seen;
-    const pressedAt = await mover.evaluate(() => (window as unknown as { pressedAt?: number }).pressedAt);
-    if (pressedAt === undefined) throw new Error('the key never reached the page');
-    return seenAt - pressedAt;
-  } finally {
-    await mover.keyboard.up(key);
-  }
 }
 
 /** One change of a tab's game path, as `state().net` showed it, at an epoch time (ms) in the page. */

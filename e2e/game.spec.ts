@@ -15,6 +15,7 @@ import {
   test,
   uniqueNickname,
 } from './support/fixtures.ts';
+import { caughtStar, holdAndMeasure, positionOf, scoreOf } from './support/ship-motion.ts';
 import { flyToStars } from './support/star-pilot.ts';
 import { readStarWatch, type StarWatch, startStarWatch, stopStarWatch } from './support/star-watch.ts';
 
@@ -36,81 +37,6 @@ function tab(player: Player): Page {
   const page = player.tabs[0];
   if (!page) throw new Error(`${player.nickname} has no tab`);
   return page;
-}
-
-/** A player's position as `page` sees it, or null while the page knows no position for them. */
-async function positionOf(page: Page, userId: string): Promise<{ x: number; y: number } | null> {
-  const { game } = await readState(page);
-  const player = game.players.find((candidate) => candidate.id === userId);
-  return player && (player.x !== 0 || player.y !== 0) ? { x: player.x, y: player.y } : null;
-}
-
-async function scoreOf(page: Page, userId: string): Promise<number> {
-  const { game } = await readState(page);
-  const player = game.players.find((candidate) => candidate.id === userId);
-  if (!player) throw new Error(`the tab lists no player ${userId}`);
-  return player.score;
-}
-
-/** The star nearest to where the tab saw the player when their score rose: the one they took. */
-function caughtStar(watch: StarWatch): { id: number; distance: number } {
-  const { rise } = watch;
-  if (!rise) throw new Error('the score never rose in this tab');
-  let best: { id: number; distance: number } | null = null;
-  for (const star of watch.stars) {
-    const distance = Math.hypot(star.x - rise.x, star.y - rise.y);
-    if (best === null || distance < best.distance) best = { id: star.id, distance };
-  }
-  if (!best) throw new Error('the tab showed no stars at all');
-  return best;
-}
-
-/**
- * Resolves in `page` with the epoch time (ms) at which it first saw `userId` leave `from`. Polls
- * every 5 ms inside the page, so the figure is not padded by Playwright round trips.
- */
-function whenSeenMoving(page: Page, userId: string, from: { x: number; y: number }): Promise<number> {
-  return page.evaluate(
-    ({ id, start }) =>
-      new Promise<number>((resolve) => {
-        const timer = setInterval(() => {
-          const player = window.__starcatch?.state().game.players.find((candidate) => candidate.id === id);
-          if (player && Math.hypot(player.x - start.x, player.y - start.y) > 1) {
-            clearInterval(timer);
-            resolve(performance.timeOrigin + performance.now());
-          }
-        }, 5);
-      }),
-    { id: userId, start: from },
-  );
-}
-
-/** Holds `key` in `page` (with nothing focused, so the chat box does not take it) and measures A → B. */
-async function holdAndMeasure(mover: Page, watcher: Page, moverId: string, key: string): Promise<number> {
-  await expect.poll(() => positionOf(watcher, moverId)).not.toBeNull();
-  const from = (await positionOf(watcher, moverId)) as { x: number; y: number };
-  const seen = whenSeenMoving(watcher, moverId, from);
-  await mover.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  // Timed from the key event in the page: Playwright's own delivery of the key is not the game's delay.
-  await mover.evaluate((code) => {
-    const record = window as unknown as { pressedAt?: number };
-    delete record.pressedAt;
-    const listener = (event: KeyboardEvent) => {
-      if (event.code !== code) return;
-      window.removeEventListener('keydown', listener, true);
-      record.pressedAt = performance.timeOrigin + performance.now();
-    };
-    window.addEventListener('keydown', listener, true);
-  }, key);
-  await mover.keyboard.down(key);
-  try {
-    const seenAt = await seen;
-    const pressedAt = await mover.evaluate(() => (window as unknown as { pressedAt?: number }).pressedAt);
-    if (pressedAt === undefined) throw new Error('the key never reached the page');
-    return seenAt - pressedAt;
-  } finally {
-    await mover.keyboard.up(key);
-  }
 }
 
 test.describe
@@ -160,11 +86,11 @@ test.describe
     test('a held key moves the ship, and the other tab sees it within 500 ms', async () => {
       const annId = await idOf(ann);
       const own = await positionOf(tab(ann), annId);
-      const delay = await holdAndMeasure(tab(ann), tab(ben), annId, 'ArrowRight');
+      const delay = await holdAndMeasure(tab(ann), tab(ben), annId);
       console.log(`move seen tab→tab over WebRTC: ${delay.toFixed(1)} ms`);
       expect(delay).toBeLessThan(MOVE_SEEN_DEADLINE_MS);
       const moved = await positionOf(tab(ann), annId);
-      expect(moved?.x).not.toBe(own?.x);
+      expect(moved).not.toEqual(own);
       for (const player of [ann, ben]) {
         const { net } = await readState(tab(player));
         console.log(`${player.nickname}: rtt (input → ack) over ${net.transport}: ${net.rtt?.toFixed(1)} ms`);
@@ -177,7 +103,7 @@ test.describe
         .poll(async () => (await readState(tab(cal))).net)
         .toMatchObject({ transport: 'websocket', dataChannels: { events: false, state: false } });
       const calId = await idOf(cal);
-      const delay = await holdAndMeasure(tab(cal), tab(ann), calId, 'ArrowDown');
+      const delay = await holdAndMeasure(tab(cal), tab(ann), calId);
       console.log(`move seen tab→tab from a WebSocket player: ${delay.toFixed(1)} ms`);
       expect(delay).toBeLessThan(MOVE_SEEN_DEADLINE_MS);
       const { net } = await readState(tab(cal));
