@@ -11,16 +11,16 @@ import {
   parseLinkProbe,
   type SnapshotMessage,
 } from '@starcatch/shared';
-import { type GameLink, Listeners } from '../../client/src/net/game-link.ts';
+import { type GameConnection, Listeners } from '../../client/src/net/game-connection.ts';
 import type { LoopbackOfferer } from '../../server/test/support/loopback-offerer.ts';
 import type { BenchWire } from './bench-wire.ts';
 
 /**
- * The client's `GameLink` for a headless bot, on one path, with what the bench measures about it:
+ * The client's `GameConnection` for a headless bot, on one path, with what the bench measures about it:
  * input → ack times, the network round trip, and the bytes each way. Both paths go through the
  * bot's simulated bad network exactly as a tab's would.
  */
-export interface BotLink extends GameLink {
+export interface BotLink extends GameConnection {
   readonly bytesIn: number;
   readonly bytesOut: number;
   /** Input → acknowledging snapshot of every input acked so far, ms. */

@@ -1,5 +1,6 @@
 import {
   type ChatMessage,
+  ErrorCode,
   type LeaderboardEntry,
   type NetworkConditions,
   type NetworkImpairment,
@@ -132,7 +133,7 @@ export function createApp(env: AppEnvironment): App {
   const actions: Actions = {
     async signIn(nickname) {
       const checked = validateNickname(nickname);
-      if (!checked.ok) throw new ApiRequestError(checked.message, 'invalid_nickname', 0);
+      if (!checked.ok) throw new ApiRequestError(checked.message, ErrorCode.invalidNickname, 0);
       const attempt = ++generation;
       const grant = await requestSession(env.fetch, checked.nickname, {
         baseUrl: apiBaseUrl,

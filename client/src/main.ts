@@ -1,4 +1,5 @@
 import './styles.css';
+import { SOCKET_PATH } from '@starcatch/shared';
 import { createApp } from './app.ts';
 import { installDebugHandle, wantsDebugHandle } from './debug-handle.ts';
 import { conditionsFromSearch } from './net/impaired-link.ts';
@@ -13,7 +14,7 @@ function boot(): void {
   const app = createApp({
     storage: browserStorage(),
     fetch: window.fetch.bind(window),
-    socketEndpoint: '/socket',
+    socketEndpoint: SOCKET_PATH,
     webrtc: search.get('rtc') !== 'off',
     // `?relay=1` (debug pages only): WebRTC through the TURN server or not at all.
     ...(debug && search.get('relay') === '1' && { iceTransportPolicy: 'relay' as const }),

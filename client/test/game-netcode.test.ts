@@ -14,10 +14,10 @@ import { describe, expect, it } from 'vitest';
 import { GameNetcode, INPUT_REDUNDANCY } from '../src/game/game-netcode.ts';
 import { CEILING_MS } from '../src/game/interpolation-delay.ts';
 import { DEFAULT_MAX_EXTRAPOLATION_MS } from '../src/game/snapshot-buffer.ts';
-import { type GameLink, Listeners } from '../src/net/game-link.ts';
+import { type GameConnection, Listeners } from '../src/net/game-connection.ts';
 
 /** A link that records inputs and lets the test deliver snapshots. */
-class FakeLink implements GameLink {
+class FakeLink implements GameConnection {
   readonly transport: PlayerTransport = 'webrtc';
   readonly sent: Uint8Array[] = [];
   readonly snapshots = new Listeners<SnapshotMessage>();

@@ -1,6 +1,6 @@
 import { encodeInput, type SnapshotMessage } from '@starcatch/shared';
 import { describe, expect, it } from 'vitest';
-import { Listeners } from '../src/net/game-link.ts';
+import { Listeners } from '../src/net/game-connection.ts';
 import { TransportSwitch } from '../src/net/transport-switch.ts';
 import type { WebRtcLink } from '../src/net/webrtc-link.ts';
 import type { WebSocketLink } from '../src/net/websocket-link.ts';

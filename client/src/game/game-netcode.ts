@@ -10,7 +10,7 @@ import {
   tickMs,
   toWireTime,
 } from '@starcatch/shared';
-import type { GameLink } from '../net/game-link.ts';
+import type { GameConnection } from '../net/game-connection.ts';
 import type { NetcodeStats } from '../state/netcode-stats.ts';
 import { MotionMeter } from './motion-meter.ts';
 import { RemoteSmoother } from './remote-smoother.ts';
@@ -20,7 +20,7 @@ import { type ShownShip, SnapshotBuffer } from './snapshot-buffer.ts';
 
 export interface GameNetcodeOptions {
   /** The link of the room; the netcode listens to its snapshots and events until `dispose`. */
-  readonly link: GameLink;
+  readonly link: GameConnection;
   /** This player's slot in the match; null until the match names it. */
   readonly yourSlot: () => number | null;
   /**

@@ -9,7 +9,7 @@ import {
 } from '@starcatch/shared';
 import Phaser from 'phaser';
 import { type SoundCue, SoundCues } from '../audio/sound-cue.ts';
-import type { GameLink } from '../net/game-link.ts';
+import type { GameConnection } from '../net/game-connection.ts';
 import type { Match, MatchPlayer } from '../state/match.ts';
 import type { NetcodeStats } from '../state/netcode-stats.ts';
 import { drawArenaBackdrop } from './arena-backdrop.ts';
@@ -21,7 +21,7 @@ import { TouchStick } from './touch-stick.ts';
 /** What the scene reads of the network and the match; handed in, never looked up. */
 export interface GameSceneDeps {
   /** The link of the room the player is in; null while (re)joining. May change between frames. */
-  link(): GameLink | null;
+  link(): GameConnection | null;
   readonly youId: string;
   match(): Match;
   /** Round trips for the HUD and the overlay. */
@@ -77,7 +77,7 @@ interface ShipSprite {
 export class GameScene extends Phaser.Scene {
   readonly #deps: GameSceneDeps;
   readonly #map: ArenaMap;
-  #link: GameLink | null = null;
+  #link: GameConnection | null = null;
   #netcode: GameNetcode | null = null;
   #cues = new SoundCues();
   readonly #ships = new Map<number, ShipSprite>();
@@ -235,7 +235,7 @@ export class GameScene extends Phaser.Scene {
   }
 
   /** A new link (another room, or the first join) starts prediction and interpolation afresh. */
-  #follow(link: GameLink | null): void {
+  #follow(link: GameConnection | null): void {
     if (link === this.#link) return;
     this.#stop();
     this.#link = link;

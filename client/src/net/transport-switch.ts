@@ -1,6 +1,6 @@
 import { type GameEventMessage, PlayerTransport, type SnapshotMessage, wireTimeDelta } from '@starcatch/shared';
 import { type NetStore, NO_GAME_NET } from '../state/net-store.ts';
-import { type GameLink, Listeners } from './game-link.ts';
+import { type GameConnection, Listeners } from './game-connection.ts';
 import type { WebRtcLink } from './webrtc-link.ts';
 import type { WebSocketLink } from './websocket-link.ts';
 
@@ -25,7 +25,7 @@ export interface TransportSwitchOptions {
 }
 
 /**
- * The `GameLink` of one room: WebRTC while both DataChannels are open, the room channel otherwise,
+ * The `GameConnection` of one room: WebRTC while both DataChannels are open, the room channel otherwise,
  * switching either way as the channels open and close. Both paths are listened to all the time:
  * the server picks the path on its side, and during a switch messages arrive on both.
  *
@@ -35,7 +35,7 @@ export interface TransportSwitchOptions {
  * server answers at once, on `events` for WebRTC and the Phoenix heartbeat for the WebSocket; the
  * median of the last few, so one retransmitted ping does not make it jump.
  */
-export class TransportSwitch implements GameLink {
+export class TransportSwitch implements GameConnection {
   readonly #websocket: WebSocketLink;
   readonly #webrtc: WebRtcLink | null;
   readonly #net: NetStore;

@@ -15,7 +15,7 @@ import {
   type WebRtcStatePayload,
 } from '@starcatch/shared';
 import type { Channel } from 'phoenix';
-import { type DataChannelStates, Listeners } from './game-link.ts';
+import { type DataChannelStates, Listeners } from './game-connection.ts';
 import { impairDataChannel } from './impaired-link.ts';
 import { refusalText } from './refusal-text.ts';
 import type { NetTiming } from './timing.ts';

@@ -7,7 +7,7 @@ import {
   StateEncoding,
 } from '@starcatch/shared';
 import type { Channel } from 'phoenix';
-import { Listeners } from './game-link.ts';
+import { Listeners } from './game-connection.ts';
 
 /** Bytes of a `snapshot` push: an ArrayBuffer on a V2 socket, `{data: base64}` on a V1 one. */
 function snapshotBytes(payload: unknown): ArrayBuffer | Uint8Array | null {

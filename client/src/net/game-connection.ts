@@ -10,7 +10,7 @@ export interface DataChannelStates {
  * What the game loop sees of the network: one way out for inputs, one way in for snapshots and
  * events, and which path is live. Nothing behind it tells the game which transport carries what.
  */
-export interface GameLink {
+export interface GameConnection {
   /** The path inputs take now. */
   readonly transport: PlayerTransport;
   /** Sends one encoded INPUT message. */
