@@ -22,6 +22,7 @@ import {
   type LoopbackOfferer,
   onLoopbackCandidate,
 } from '../../server/test/support/loopback-offerer.ts';
+import { bothOpen } from '../support/loopback-negotiation.ts';
 import { PhoenixWire, type Reply } from '../support/phoenix-wire.ts';
 import { signIn } from '../webrtc/bot.ts';
 import {
@@ -508,28 +509,6 @@ function httpOutcome(status: number, body: string): string {
     code = (JSON.parse(body) as { error?: { code?: string } }).error?.code;
   } catch {}
   return `HTTP ${status}${code ? ` ${code}` : ''}`;
-}
-
-function bothOpen(offerer: LoopbackOfferer, timeoutMs: number): Promise<void> {
-  const open = (): boolean => offerer.events.readyState === 'open' && offerer.state.readyState === 'open';
-  if (open()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const subscriptions = [offerer.events, offerer.state].map((channel) =>
-      channel.stateChanged.subscribe(() => {
-        if (!open()) return;
-        done();
-        resolve();
-      }),
-    );
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`DataChannels not open within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const done = (): void => {
-      clearTimeout(timer);
-      for (const { unSubscribe } of subscriptions) unSubscribe();
-    };
-  });
 }
 
 process.on('message', (raw) => {

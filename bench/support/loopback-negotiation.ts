@@ -45,7 +45,8 @@ export async function negotiateLoopbackPeer(
   await bothOpen(peer, openTimeoutMs);
 }
 
-function bothOpen(peer: LoopbackOfferer, timeoutMs: number): Promise<void> {
+/** Resolves once both DataChannels of the peer are open; rejects after `timeoutMs`. */
+export function bothOpen(peer: LoopbackOfferer, timeoutMs: number): Promise<void> {
   const open = (): boolean => peer.events.readyState === 'open' && peer.state.readyState === 'open';
   if (open()) return Promise.resolve();
   return new Promise((resolve, reject) => {
