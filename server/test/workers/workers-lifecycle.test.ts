@@ -114,7 +114,17 @@ describe.skipIf(missing)('WORKERS=2: fatal errors, admin listeners, a second sig
         'worker 1 restarted and listening',
         RESTART_TIMEOUT_MS,
       );
-      expect((await httpGet(adminPort + 1, '/metrics')).status).toBe(200);
+      // The admin listener opens just after the game port's "listening": ask until it answers.
+      const deadline = Date.now() + RESTART_TIMEOUT_MS;
+      let status = 0;
+      while (status !== 200 && Date.now() < deadline) {
+        status = await httpGet(adminPort + 1, '/metrics').then(
+          (response) => response.status,
+          () => 0,
+        );
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(status).toBe(200);
     },
     RESTART_TIMEOUT_MS * 2 + 10_000,
   );
