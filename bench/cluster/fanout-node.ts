@@ -1,4 +1,4 @@
-import { RedisPubSub } from '../../server/src/phoenix/index.ts';
+import { RedisPubSub } from '@starcatch/phoenix';
 import { listenOursServer } from '../fanout/ours-server.ts';
 
 /**

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
 import {
   type ChannelHandler,
   DEFAULT_SOCKET_PATH,
@@ -10,7 +9,8 @@ import {
   type PubSub,
   Reason,
   webSocketTransport,
-} from '../../server/src/phoenix/index.ts';
+} from '@starcatch/phoenix';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { webSocketUrl } from '../support/phoenix-frames.ts';
 import { type BenchServer, FanoutChannel } from './bench-server.ts';
 

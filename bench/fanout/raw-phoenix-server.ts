@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_SOCKET_PATH } from '@starcatch/phoenix/wire';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
-import { DEFAULT_SOCKET_PATH } from '../../server/src/phoenix/constants.ts';
 import {
   decodeFrame,
   Event,

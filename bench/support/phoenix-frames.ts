@@ -7,13 +7,13 @@
  */
 import {
   AUTH_TOKEN_PREFIX,
+  BinaryKind,
   Event,
   PHOENIX_SUBPROTOCOL,
   SOCKET_TOPIC,
   TransportPath,
-} from '../../server/src/phoenix/constants.ts';
-import { BinaryKind } from '../../server/src/phoenix/serializers/binary-frame.ts';
-import { v2JsonSerializer } from '../../server/src/phoenix/serializers/v2-json-serializer.ts';
+  v2JsonSerializer,
+} from '@starcatch/phoenix/wire';
 
 export { Event, SOCKET_TOPIC };
 

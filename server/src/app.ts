@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
+import {
+  LocalPubSub,
+  longPollTransport,
+  type PhoenixSocket,
+  TransportPath,
+  webSocketTransport,
+} from '@starcatch/phoenix';
 import { API_PREFIX, ApiPath, ErrorCode, isUnimpaired, SOCKET_PATH } from '@starcatch/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveSecretKey } from './auth/secret-key.ts';
@@ -25,13 +32,6 @@ import { registerRoomRoutes } from './http/room-routes.ts';
 import { registerSessionRoutes } from './http/session-routes.ts';
 import { AddressLimits } from './limits/address-limits.ts';
 import { ServerMetrics } from './metrics/server-metrics.ts';
-import {
-  LocalPubSub,
-  longPollTransport,
-  type PhoenixSocket,
-  TransportPath,
-  webSocketTransport,
-} from './phoenix/index.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
 import { clientIceServers } from './rtc/client-ice-servers.ts';
 import { PeerHeartbeat } from './rtc/peer-heartbeat.ts';

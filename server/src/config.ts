@@ -1,5 +1,14 @@
 import { availableParallelism, hostname, networkInterfaces } from 'node:os';
 import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_LONGPOLL_IDLE_TIMEOUT_MS,
+  DEFAULT_LONGPOLL_WINDOW_MS,
+  DEFAULT_MAX_CHANNELS,
+  DEFAULT_MAX_FRAME_SIZE,
+  DEFAULT_MAX_QUEUED_MESSAGES,
+  DEFAULT_MAX_SEND_BACKLOG_BYTES,
+} from '@starcatch/phoenix';
+import {
   DEFAULT_GAME_RATES,
   gameRatesProblem,
   INTERMISSION_SECONDS,
@@ -25,13 +34,6 @@ import {
 import { type AddressLimitSettings, DEFAULT_ADDRESS_LIMITS } from './limits/address-limits.ts';
 import type { RateLimitOptions } from './limits/keyed-rate-limit.ts';
 import { DEFAULT_ROOM_LIMITS, type RoomLimits, type RoomPushLimits } from './limits/room-limits.ts';
-import { DEFAULT_MAX_CHANNELS } from './phoenix/phoenix-socket.ts';
-import { DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_MAX_SEND_BACKLOG_BYTES } from './phoenix/socket-connection.ts';
-import {
-  DEFAULT_LONGPOLL_IDLE_TIMEOUT_MS,
-  DEFAULT_LONGPOLL_WINDOW_MS,
-} from './phoenix/transport/longpoll-transport.ts';
-import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_FRAME_SIZE } from './phoenix/transport/websocket-transport.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './process-lifecycle.ts';
 import { DEFAULT_EMPTY_ROOM_TIMEOUT_MS } from './rooms/room-registry.ts';
 import type { ClientIceSettings } from './rtc/client-ice-servers.ts';

@@ -1,3 +1,4 @@
+import { type ChannelContext, error, ok, type Reply } from '@starcatch/phoenix';
 import {
   CHAT_HISTORY_LIMIT,
   type ChannelError,
@@ -8,7 +9,6 @@ import {
 } from '@starcatch/shared';
 import { z } from 'zod';
 import type { KeyedRateLimit } from '../limits/keyed-rate-limit.ts';
-import { type ChannelContext, error, ok, type Reply } from '../phoenix/index.ts';
 import type { Storage } from '../storage/storage.ts';
 import { isStorageUnavailable } from '../storage/storage-errors.ts';
 import type { SocketAssigns } from './socket-assigns.ts';

@@ -1,3 +1,4 @@
+import { type ChannelContext, type ChannelHandler, error, ok, type Reply } from '@starcatch/phoenix';
 import {
   ChatEvent,
   DEFAULT_MAX_PLAYERS,
@@ -11,7 +12,6 @@ import type { AddressLimits } from '../limits/address-limits.ts';
 import { KeyedRateLimit, perMinute } from '../limits/keyed-rate-limit.ts';
 import type { RoomLimits } from '../limits/room-limits.ts';
 import type { Clock } from '../limits/token-bucket.ts';
-import { type ChannelContext, type ChannelHandler, error, ok, type Reply } from '../phoenix/index.ts';
 import { RoomRegistry } from '../rooms/room-registry.ts';
 import type { Storage } from '../storage/storage.ts';
 import { isStorageUnavailable } from '../storage/storage-errors.ts';

@@ -1,5 +1,5 @@
+import type { PubSub } from '@starcatch/phoenix';
 import { LobbyEvent, Topic } from '@starcatch/shared';
-import type { PubSub } from '../phoenix/index.ts';
 import type { RoomListener } from '../rooms/room-registry.ts';
 
 /** Tells everyone in the lobby about room-list changes, through the socket's PubSub. */

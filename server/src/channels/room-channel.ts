@@ -1,3 +1,4 @@
+import { type ChannelContext, type ChannelHandler, error, ok } from '@starcatch/phoenix';
 import {
   ChatEvent,
   type ChatMessage,
@@ -10,7 +11,6 @@ import {
 import { KeyedRateLimit, perMinute } from '../limits/keyed-rate-limit.ts';
 import type { RoomLimits, RoomPushLimits } from '../limits/room-limits.ts';
 import type { Clock } from '../limits/token-bucket.ts';
-import { type ChannelContext, type ChannelHandler, error, ok } from '../phoenix/index.ts';
 import type { Storage } from '../storage/storage.ts';
 import { ChatJoinParams, channelError, chatHistory, sendChat } from './chat.ts';
 import type { RoomAccess, RoomSeat, SeatResult } from './room-seat.ts';

@@ -1,5 +1,5 @@
+import type { ChannelContext } from '@starcatch/phoenix';
 import type { RoomSimulations } from '../game/room-simulations.ts';
-import type { ChannelContext } from '../phoenix/index.ts';
 import type { AdmitResult, RoomRegistry } from '../rooms/room-registry.ts';
 import type { GameLink, PlayerAssigns, RoomPresenceMeta } from '../transport/game-link.ts';
 import type { PlayerLinks } from '../transport/player-links.ts';

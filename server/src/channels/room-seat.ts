@@ -1,5 +1,5 @@
+import type { ChannelContext } from '@starcatch/phoenix';
 import type { RoomSummary } from '@starcatch/shared';
-import type { ChannelContext } from '../phoenix/index.ts';
 import type { AdmitRefusal } from '../rooms/room-registry.ts';
 import type { StoredRoom } from '../storage/storage.ts';
 import type { RoomPresenceMeta } from '../transport/game-link.ts';

@@ -1,5 +1,5 @@
+import { type ChannelContext, type ChannelHandler, error, ok, type Reply } from '@starcatch/phoenix';
 import { ErrorCode, type IceServerPayload, topicSubject, type UserJoinReply, WebRtcEvent } from '@starcatch/shared';
-import { type ChannelContext, type ChannelHandler, error, ok, type Reply } from '../phoenix/index.ts';
 import type { SignalingOutcome } from '../rtc/signaling-session.ts';
 import { channelError } from './chat.ts';
 import type { SocketAssigns } from './socket-assigns.ts';

@@ -1,10 +1,10 @@
+import type { PresenceTracker, PubSub } from '@starcatch/phoenix';
+import { type Logger, PhoenixSocket } from '@starcatch/phoenix';
 import { Topic, TopicPattern } from '@starcatch/shared';
 import type { SessionTokens } from '../auth/session-token.ts';
 import type { AddressLimits } from '../limits/address-limits.ts';
 import { KeyedRateLimit } from '../limits/keyed-rate-limit.ts';
 import { DEFAULT_ROOM_LIMITS, type RoomLimits, type RoomPushLimits } from '../limits/room-limits.ts';
-import type { PresenceTracker, PubSub } from '../phoenix/index.ts';
-import { type Logger, PhoenixSocket } from '../phoenix/index.ts';
 import type { Storage } from '../storage/storage.ts';
 import { createLobbyChannel } from './lobby-channel.ts';
 import { createRoomChannel } from './room-channel.ts';

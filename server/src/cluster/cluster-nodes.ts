@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Broadcast, Event, type PresenceDiff, type PresenceTracker, type Subscriber } from '../phoenix/index.ts';
+import { type Broadcast, Event, type PresenceDiff, type PresenceTracker, type Subscriber } from '@starcatch/phoenix';
 
 /** The presence topic on which every node tracks itself. */
 export const NODES_TOPIC = 'cluster:nodes';

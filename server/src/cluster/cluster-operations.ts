@@ -1,5 +1,5 @@
+import type { Logger } from '@starcatch/phoenix';
 import { z } from 'zod';
-import type { Logger } from '../phoenix/index.ts';
 import type { ClusterNodes } from './cluster-nodes.ts';
 import type { NodeBus } from './node-bus.ts';
 

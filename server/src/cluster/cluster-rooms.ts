@@ -1,10 +1,10 @@
+import type { ChannelContext, Logger, Payload } from '@starcatch/phoenix';
 import { ErrorCode, type RoomSummary } from '@starcatch/shared';
 import { z } from 'zod';
 import { LocalSeat } from '../channels/local-rooms.ts';
 import type { RoomHost } from '../channels/room-host.ts';
 import type { RoomAccess, SeatResult } from '../channels/room-seat.ts';
 import type { SocketAssigns } from '../channels/socket-assigns.ts';
-import type { ChannelContext, Logger, Payload } from '../phoenix/index.ts';
 import type { AdmitRefusal } from '../rooms/room-registry.ts';
 import type { Storage, StoredRoom } from '../storage/storage.ts';
 import { ClusterMessage } from './cluster-messages.ts';

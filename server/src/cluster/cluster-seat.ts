@@ -1,8 +1,8 @@
+import type { ChannelContext } from '@starcatch/phoenix';
 import type { RoomSummary } from '@starcatch/shared';
 import type { LocalSeat } from '../channels/local-rooms.ts';
 import type { RoomSeat } from '../channels/room-seat.ts';
 import type { SocketAssigns } from '../channels/socket-assigns.ts';
-import type { ChannelContext } from '../phoenix/index.ts';
 import type { AdmitRefusal } from '../rooms/room-registry.ts';
 import type { RoomPresenceMeta } from '../transport/game-link.ts';
 import type { RemoteSeat } from './remote-seat.ts';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@starcatch/phoenix';
 import { ErrorCode, WebRtcEvent, type WebRtcStatePayload } from '@starcatch/shared';
 import { z } from 'zod';
 import type { OpenSignaling, SignalingEndpoint } from '../channels/user-channel.ts';
-import type { Logger } from '../phoenix/index.ts';
 import type { SignalingOutcome, SignalingSession } from '../rtc/signaling-session.ts';
 import type { WebRtcSignaling } from '../rtc/webrtc-signaling.ts';
 import { ClusterMessage } from './cluster-messages.ts';

@@ -1,6 +1,6 @@
+import { type Logger, RedisPresenceTracker, RedisPubSub } from '@starcatch/phoenix';
 import { Redis } from 'ioredis';
 import type { RoomHost } from '../channels/room-host.ts';
-import { type Logger, RedisPresenceTracker, RedisPubSub } from '../phoenix/index.ts';
 import type { RoomListener } from '../rooms/room-registry.ts';
 import type { WebRtcSignaling } from '../rtc/webrtc-signaling.ts';
 import type { Storage } from '../storage/storage.ts';

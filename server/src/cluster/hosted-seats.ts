@@ -1,7 +1,7 @@
+import type { Logger } from '@starcatch/phoenix';
 import type { ErrorCode, RoomSummary, User } from '@starcatch/shared';
 import { z } from 'zod';
 import type { RoomHost } from '../channels/room-host.ts';
-import type { Logger } from '../phoenix/index.ts';
 import type { GameLink } from '../transport/game-link.ts';
 import { ClusterMessage } from './cluster-messages.ts';
 import type { NodeBus } from './node-bus.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Broadcast, Logger, Payload, PubSub, Subscriber } from '../phoenix/index.ts';
+import type { Broadcast, Logger, Payload, PubSub, Subscriber } from '@starcatch/phoenix';
 
 /** A request to another node that has no answer after this long fails (the node may be gone). */
 export const DEFAULT_NODE_REQUEST_TIMEOUT_MS = 3_000;

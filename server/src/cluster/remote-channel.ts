@@ -1,5 +1,5 @@
+import type { ChannelContext, ChannelPresence, Payload, PresenceState } from '@starcatch/phoenix';
 import type { User } from '@starcatch/shared';
-import type { ChannelContext, ChannelPresence, Payload, PresenceState } from '../phoenix/index.ts';
 import { ClusterMessage } from './cluster-messages.ts';
 import type { NodeBus } from './node-bus.ts';
 import { seatFrame } from './seat-frames.ts';

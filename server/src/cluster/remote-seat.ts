@@ -1,7 +1,7 @@
+import type { ChannelContext, Payload } from '@starcatch/phoenix';
 import { GameChannelEvent, PlayerTransport, type RoomSummary, StateEncoding } from '@starcatch/shared';
 import type { RoomSeat } from '../channels/room-seat.ts';
 import type { SocketAssigns } from '../channels/socket-assigns.ts';
-import type { ChannelContext, Payload } from '../phoenix/index.ts';
 import type { RoomPresenceMeta } from '../transport/game-link.ts';
 import { readStatePayload, statePayload } from '../transport/websocket-route.ts';
 import { ClusterMessage } from './cluster-messages.ts';

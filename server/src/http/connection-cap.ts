@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { Logger } from '../phoenix/index.ts';
+import type { Logger } from '@starcatch/phoenix';
 
 /**
  * Descriptors kept free under the open-files limit for everything that is not a client connection:

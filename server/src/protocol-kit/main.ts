@@ -3,7 +3,7 @@
  * Flags beyond the port set the limits a few golden transcripts need (their `server` field).
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_FRAME_SIZE } from '../phoenix/index.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_FRAME_SIZE } from '@starcatch/phoenix';
 import { startProtocolServer } from './protocol-server.ts';
 
 const DEFAULT_PROTOCOL_SERVER_PORT = 4100;

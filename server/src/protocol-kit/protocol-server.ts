@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
 import {
   DEFAULT_SOCKET_PATH,
   PhoenixSocket,
@@ -9,7 +8,8 @@ import {
   v2JsonSerializer,
   type WebSocketTransportOptions,
   webSocketTransport,
-} from '../phoenix/index.ts';
+} from '@starcatch/phoenix';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { createSampleRoomChannel, type SampleRoomOptions } from './sample-room.ts';
 import { createTestChannel, socketIdOf, type TestAssigns, VALID_TOKEN } from './test-channel.ts';
 import type { TranscriptServer } from './transcripts.ts';
@@ -40,7 +40,7 @@ export interface ProtocolServer {
 
 /**
  * The standalone protocol server of the client authors' kit (`pnpm protocol-server`): the Phoenix
- * library of `server/src/phoenix/` with two channels and no game or database behind them.
+ * library `@starcatch/phoenix` with two channels and no game or database behind them.
  * - Connect: `/socket/websocket?token=valid-token&vsn=2.0.0&user=<name>` (or phoenix.js's `authToken`
  *   subprotocol); any other token is refused with 403. `user` is the presence key and the socket id
  *   a kick names (default `anonymous`).

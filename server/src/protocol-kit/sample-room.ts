@@ -1,3 +1,4 @@
+import { type ChannelContext, type ChannelHandler, error, ok } from '@starcatch/phoenix';
 import {
   ARENA_HEIGHT,
   ARENA_WIDTH,
@@ -25,7 +26,6 @@ import {
   toWireTime,
   validateChatBody,
 } from '@starcatch/shared';
-import { type ChannelContext, type ChannelHandler, error, ok } from '../phoenix/index.ts';
 import { readStatePayload, statePayload } from '../transport/websocket-route.ts';
 import type { TestAssigns } from './test-channel.ts';
 

@@ -1,4 +1,4 @@
-import { type ChannelHandler, Event, error, ok, Reason, stop, type TerminateReason } from '../phoenix/index.ts';
+import { type ChannelHandler, Event, error, ok, Reason, stop, type TerminateReason } from '@starcatch/phoenix';
 
 /** Assigns of the protocol server's socket: who connected, from the `user` query param. */
 export interface TestAssigns {

@@ -1,6 +1,6 @@
+import type { Logger } from '@starcatch/phoenix';
 import { DataChannelLabel, ErrorCode, LinkProbe, type LinkProbeMessage, parseLinkProbe } from '@starcatch/shared';
 import type { Clock } from '../limits/token-bucket.ts';
-import type { Logger } from '../phoenix/index.ts';
 import type { OpenPeer, PeerRegistry } from './peer-registry.ts';
 import type { RtcDataChannel } from './rtc-peer.ts';
 

@@ -1,3 +1,4 @@
+import type { Logger } from '@starcatch/phoenix';
 import {
   type ChannelError,
   DataChannelLabel,
@@ -7,7 +8,6 @@ import {
   type WebRtcStatePayload,
 } from '@starcatch/shared';
 import type { KeyedRateLimit, RateVerdict } from '../limits/keyed-rate-limit.ts';
-import type { Logger } from '../phoenix/index.ts';
 import { NegotiatedPeer } from './negotiated-peer.ts';
 import type { PeerRegistry } from './peer-registry.ts';
 import type { RtcPeerFactory } from './rtc-peer.ts';

@@ -1,6 +1,6 @@
+import type { Logger } from '@starcatch/phoenix';
 import { KeyedRateLimit, type RateLimitOptions } from '../limits/keyed-rate-limit.ts';
 import type { Clock } from '../limits/token-bucket.ts';
-import type { Logger } from '../phoenix/index.ts';
 import { PeerRegistry } from './peer-registry.ts';
 import type { RtcPeerFactory } from './rtc-peer.ts';
 import { DEFAULT_PEER_LIMITS, type PeerLimits, SignalingSession } from './signaling-session.ts';

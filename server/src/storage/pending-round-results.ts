@@ -1,5 +1,5 @@
+import type { Logger } from '@starcatch/phoenix';
 import type { FinishedRound, RoundResultStore } from '../game/round-results.ts';
-import type { Logger } from '../phoenix/index.ts';
 import { isStorageUnavailable } from './storage-errors.ts';
 
 /**

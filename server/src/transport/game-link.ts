@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ChannelContext } from '@starcatch/phoenix';
 import {
   ErrorCode,
   type GameEventMessage,
@@ -9,7 +10,6 @@ import {
 } from '@starcatch/shared';
 import type { PlayerLink, SnapshotDelivery } from '../game/player-link.ts';
 import type { Clock } from '../limits/token-bucket.ts';
-import type { ChannelContext } from '../phoenix/index.ts';
 import type { DataChannelRoute } from './data-channel-route.ts';
 import type { LinkImpairment } from './route-impairment.ts';
 import { WebSocketRoute } from './websocket-route.ts';

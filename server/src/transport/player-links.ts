@@ -1,8 +1,8 @@
+import type { ChannelContext, Logger } from '@starcatch/phoenix';
 import { DataChannelLabel, ErrorCode, type NetworkImpairment, PlayerTransport } from '@starcatch/shared';
 import type { RoomSimulations } from '../game/room-simulations.ts';
 import { KeyedRateLimit, type RateLimitOptions } from '../limits/keyed-rate-limit.ts';
 import type { Clock } from '../limits/token-bucket.ts';
-import type { ChannelContext, Logger } from '../phoenix/index.ts';
 import type { OpenPeer, PeerRegistry } from '../rtc/peer-registry.ts';
 import type { RtcDataChannel } from '../rtc/rtc-peer.ts';
 import { DataChannelRoute } from './data-channel-route.ts';

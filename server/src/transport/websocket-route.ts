@@ -1,3 +1,4 @@
+import type { ChannelContext, Payload } from '@starcatch/phoenix';
 import {
   type Base64StatePayload,
   GameChannelEvent,
@@ -6,7 +7,6 @@ import {
   StateEncoding,
 } from '@starcatch/shared';
 import type { SnapshotDelivery } from '../game/player-link.ts';
-import type { ChannelContext, Payload } from '../phoenix/index.ts';
 
 /**
  * The longest base64 `input` taken from a V1 socket. An INPUT message is 11 bytes (16 characters

@@ -1,3 +1,4 @@
+import { LocalPubSub, type PhoenixSocket } from '@starcatch/phoenix';
 import type { User } from '@starcatch/shared';
 import { SessionTokens } from '../../src/auth/session-token.ts';
 import { LocalRooms } from '../../src/channels/local-rooms.ts';
@@ -8,7 +9,6 @@ import { createUserSocket } from '../../src/channels/user-socket.ts';
 import { RoomSimulations } from '../../src/game/room-simulations.ts';
 import { DEFAULT_SIMULATION_SETTINGS } from '../../src/game/simulation-settings.ts';
 import type { RoomPushLimits } from '../../src/limits/room-limits.ts';
-import { LocalPubSub, type PhoenixSocket } from '../../src/phoenix/index.ts';
 import { RoomRegistry } from '../../src/rooms/room-registry.ts';
 import { WebRtcSignaling } from '../../src/rtc/webrtc-signaling.ts';
 import { weriftPeerFactory } from '../../src/rtc/werift-peer.ts';

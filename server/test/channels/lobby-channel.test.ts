@@ -1,7 +1,7 @@
+import type { PresenceState } from '@starcatch/phoenix';
+import { BroadcastProbe, connectTestClient } from '@starcatch/phoenix/testing';
 import type { ChatMessage, RoomSummary } from '@starcatch/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PresenceState } from '../../src/phoenix/index.ts';
-import { BroadcastProbe, connectTestClient } from '../../src/phoenix/testing/channel-test.ts';
 import { RoomRegistry } from '../../src/rooms/room-registry.ts';
 import { ada, bo, type GameSocket, gameSocket } from './game-socket.ts';
 

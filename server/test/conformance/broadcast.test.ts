@@ -1,5 +1,5 @@
+import { v1JsonSerializer, v2JsonSerializer } from '@starcatch/phoenix';
 import { afterEach, expect, test, vi } from 'vitest';
-import { v1JsonSerializer, v2JsonSerializer } from '../../src/phoenix/index.ts';
 import { broadcast, ok, push, serverPush, v1 } from './frames.ts';
 import { joinOk, nextJsons, useProtocolServer } from './harness.ts';
 

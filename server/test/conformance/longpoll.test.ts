@@ -1,6 +1,5 @@
+import { ABORTED_POLL_GRACE_MS, LocalPubSub } from '@starcatch/phoenix';
 import { afterEach, describe, expect, test } from 'vitest';
-import { LocalPubSub } from '../../src/phoenix/index.ts';
-import { ABORTED_POLL_GRACE_MS } from '../../src/phoenix/transport/longpoll-transport.ts';
 import { waitFor } from '../integration/wait-for.ts';
 import {
   type LongPollServerOptions,

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
+import { PhoenixSocket, webSocketTransport } from '@starcatch/phoenix';
 import Fastify from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PhoenixSocket, webSocketTransport } from '../../src/phoenix/index.ts';
 import {
   type ProtocolTestServer,
   startProtocolTestServer,

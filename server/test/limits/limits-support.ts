@@ -3,8 +3,8 @@
  * which the server believes only when started with `TRUSTED_PROXIES=127.0.0.1`.
  */
 import { request } from 'node:http';
+import { TransportPath } from '@starcatch/phoenix';
 import { ApiPath, SOCKET_PATH, type User } from '@starcatch/shared';
-import { TransportPath } from '../../src/phoenix/index.ts';
 import type { SocketOptions } from '../integration/phoenix-client.ts';
 import type { TestServer } from '../support/test-server.ts';
 

@@ -1,12 +1,12 @@
-import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  AlreadyTrackedError,
   type Broadcast,
   LocalPresenceTracker,
   LocalPubSub,
   type PresenceDiff,
   type Subscriber,
-} from '../../src/phoenix/index.ts';
-import { AlreadyTrackedError } from '../../src/phoenix/presence/presence-tracker.ts';
+} from '@starcatch/phoenix';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 /** Collects the presence_diff broadcasts of one topic. */
 function diffsOf(pubsub: LocalPubSub, topic: string): PresenceDiff[] {

@@ -3,7 +3,7 @@
  * RedisPubSub in this process, stand for the nodes of a cluster. Timings are shrunk (heartbeat
  * 100 ms, node timeout 500 ms) so that expiry and recovery take well under a second.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+
 import {
   AlreadyTrackedError,
   type Broadcast,
@@ -19,8 +19,9 @@ import {
   RedisPresenceTracker,
   RedisPubSub,
   type Subscriber,
-} from '../../src/phoenix/index.ts';
-import { connectTestClient } from '../../src/phoenix/testing/channel-test.ts';
+} from '@starcatch/phoenix';
+import { connectTestClient } from '@starcatch/phoenix/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sleep, waitFor } from '../integration/wait-for.ts';
 import { RedisServer } from '../support/redis-server.ts';
 

@@ -2,7 +2,8 @@
  * RedisPubSub against a real redis-server: several instances in this process stand for the nodes
  * of a cluster. Each test uses its own channel prefix, so tests cannot hear each other.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import type { FrameFor } from '@starcatch/phoenix';
 import {
   type Broadcast,
   type Logger,
@@ -13,9 +14,9 @@ import {
   type Subscriber,
   v1JsonSerializer,
   v2JsonSerializer,
-} from '../../src/phoenix/index.ts';
-import type { FrameFor } from '../../src/phoenix/pubsub/pubsub.ts';
-import { connectTestClient } from '../../src/phoenix/testing/channel-test.ts';
+} from '@starcatch/phoenix';
+import { connectTestClient } from '@starcatch/phoenix/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { waitFor } from '../integration/wait-for.ts';
 import { freePort, RedisServer } from '../support/redis-server.ts';
 

@@ -2,9 +2,10 @@
  * `ChannelContext.sendBacklog` over a real socket: a client that stops reading makes the server's
  * unsent bytes grow past what the kernel buffers hold, and they fall back to 0 once it reads again.
  */
+
+import { type ChannelContext, type ChannelHandler, ok } from '@starcatch/phoenix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type ChannelContext, type ChannelHandler, ok } from '../../src/phoenix/index.ts';
 import { waitFor } from '../integration/wait-for.ts';
 import { type ProtocolTestServer, startProtocolTestServer, type TestAssigns } from '../support/protocol-test-server.ts';
 

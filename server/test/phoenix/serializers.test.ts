@@ -1,6 +1,11 @@
+import {
+  MalformedFrameError,
+  negotiateSerializer,
+  UnencodableMessageError,
+  v1JsonSerializer,
+  v2JsonSerializer,
+} from '@starcatch/phoenix';
 import { describe, expect, it } from 'vitest';
-import { negotiateSerializer, v1JsonSerializer, v2JsonSerializer } from '../../src/phoenix/index.ts';
-import { MalformedFrameError, UnencodableMessageError } from '../../src/phoenix/serializers/malformed-frame-error.ts';
 
 const text = (value: unknown) => Buffer.from(JSON.stringify(value));
 const hex = (frame: string | Uint8Array) => Buffer.from(frame as Uint8Array).toString('hex');

@@ -7,9 +7,9 @@
  * and in every case the other clients of the server carry on as if nothing happened.
  */
 import type { Socket } from 'node:net';
+import { type ChannelHandler, CloseCode, ok, Reason } from '@starcatch/phoenix';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type ChannelHandler, CloseCode, ok, Reason } from '../../src/phoenix/index.ts';
 import { heartbeat, heartbeatReply, join, ok as okFrame, push, reply } from '../conformance/frames.ts';
 import { waitFor } from '../integration/wait-for.ts';
 import { type ProtocolTestServer, startProtocolTestServer, type TestAssigns } from '../support/protocol-test-server.ts';

@@ -2,12 +2,13 @@
  * The signaling rules on `user:<id>` with a scripted engine (`FakePeer`): orderings and failure
  * paths that a real connection cannot hit on demand. ChannelTest style, no network.
  */
+
+import { PhoenixSocket } from '@starcatch/phoenix';
+import { connectTestClient, type TestClient } from '@starcatch/phoenix/testing';
 import { DataChannelLabel, ErrorCode, type User, WebRtcEvent } from '@starcatch/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SocketAssigns } from '../../src/channels/socket-assigns.ts';
 import { createUserChannel } from '../../src/channels/user-channel.ts';
-import { PhoenixSocket } from '../../src/phoenix/index.ts';
-import { connectTestClient, type TestClient } from '../../src/phoenix/testing/channel-test.ts';
 import type { OpenPeer } from '../../src/rtc/peer-registry.ts';
 import { WebRtcSignaling } from '../../src/rtc/webrtc-signaling.ts';
 import { waitFor } from '../integration/wait-for.ts';

@@ -10,6 +10,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { ChannelContext } from '@starcatch/phoenix';
 import {
   type ApiError,
   ApiPath,
@@ -24,7 +25,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sendChat } from '../../src/channels/chat.ts';
 import type { SocketAssigns } from '../../src/channels/socket-assigns.ts';
 import { KeyedRateLimit } from '../../src/limits/keyed-rate-limit.ts';
-import type { ChannelContext } from '../../src/phoenix/index.ts';
 import { RoomRegistry } from '../../src/rooms/room-registry.ts';
 import { SQLITE_FILE } from '../../src/storage/open-storage.ts';
 import { SqliteDatabase } from '../../src/storage/sqlite-database.ts';

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
 import {
   type ChannelHandler,
   DEFAULT_SOCKET_PATH,
@@ -11,7 +10,8 @@ import {
   type PubSub,
   TransportPath,
   webSocketTransport,
-} from '../../src/phoenix/index.ts';
+} from '@starcatch/phoenix';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { type TestAssigns, testRoomChannel, VALID_TOKEN } from './protocol-test-server.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { TerminateReason } from '../../src/phoenix/index.ts';
+import type { TerminateReason } from '@starcatch/phoenix';
 import {
   type ProtocolServer,
   type ProtocolServerOptions,

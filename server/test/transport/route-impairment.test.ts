@@ -1,3 +1,4 @@
+import type { ChannelContext, Payload } from '@starcatch/phoenix';
 import {
   type DataChannelLabel,
   encodeSnapshot,
@@ -12,7 +13,6 @@ import {
 } from '@starcatch/shared';
 import { describe, expect, it } from 'vitest';
 import type { SocketAssigns } from '../../src/channels/socket-assigns.ts';
-import type { ChannelContext, Payload } from '../../src/phoenix/index.ts';
 import type { OpenPeer } from '../../src/rtc/peer-registry.ts';
 import type { DataChannelState, RtcDataChannel } from '../../src/rtc/rtc-peer.ts';
 import { DataChannelRoute } from '../../src/transport/data-channel-route.ts';

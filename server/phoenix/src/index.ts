@@ -15,16 +15,7 @@ export type {
   TerminateReason,
 } from './channel.ts';
 export { error, ok, stop } from './channel.ts';
-export {
-  AUTH_TOKEN_PREFIX,
-  DEFAULT_SOCKET_PATH,
-  Event,
-  PHOENIX_SUBPROTOCOL,
-  SOCKET_TOPIC,
-  TransportPath,
-} from './constants.ts';
 export type { Logger } from './logger.ts';
-export type { InboundMessage, JsonPayload, OutboundMessage, Payload } from './message.ts';
 export type { ConnectInfo, ConnectResult, PhoenixSocketOptions } from './phoenix-socket.ts';
 export { DEFAULT_MAX_CHANNELS, PhoenixSocket } from './phoenix-socket.ts';
 export { LocalPresenceTracker } from './presence/local-presence-tracker.ts';
@@ -40,7 +31,7 @@ export {
 } from './presence/redis-presence-tracker.ts';
 export type { ClusterPubSub } from './pubsub/cluster-pubsub.ts';
 export { LocalPubSub } from './pubsub/local-pubsub.ts';
-export type { Broadcast, BroadcastOptions, PubSub, Subscriber } from './pubsub/pubsub.ts';
+export type { Broadcast, BroadcastOptions, FrameFor, PubSub, Subscriber } from './pubsub/pubsub.ts';
 export {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_RECONNECT_MAX_DELAY_MS,
@@ -49,13 +40,11 @@ export {
 export type { RedisPubSubOptions, RedisPubSubStats } from './pubsub/redis-pubsub.ts';
 export { DEFAULT_CHANNEL_PREFIX, RedisPubSub } from './pubsub/redis-pubsub.ts';
 export { negotiateSerializer } from './serializers/negotiate.ts';
-export type { Serializer } from './serializers/serializer.ts';
-export { v1JsonSerializer } from './serializers/v1-json-serializer.ts';
-export { v2JsonSerializer } from './serializers/v2-json-serializer.ts';
 export type { ConnectionLimits } from './socket-connection.ts';
 export { DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_MAX_SEND_BACKLOG_BYTES } from './socket-connection.ts';
 export type { LongPollBody, LongPollTransportOptions } from './transport/longpoll-transport.ts';
 export {
+  ABORTED_POLL_GRACE_MS,
   DEFAULT_LONGPOLL_IDLE_TIMEOUT_MS,
   DEFAULT_LONGPOLL_WINDOW_MS,
   LongPollStatus,
@@ -68,3 +57,5 @@ export {
   DEFAULT_MAX_FRAME_SIZE,
   webSocketTransport,
 } from './transport/websocket-transport.ts';
+// The wire's names and serializers, also importable alone as `@starcatch/phoenix/wire`.
+export * from './wire.ts';

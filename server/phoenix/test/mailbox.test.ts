@@ -1,6 +1,6 @@
 /** The mailbox's order and depth rules, which the queue caps rely on. */
 import { describe, expect, it } from 'vitest';
-import { Mailbox } from '../../src/phoenix/mailbox.ts';
+import { Mailbox } from '../src/mailbox.ts';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 

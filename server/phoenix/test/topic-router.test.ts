@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TopicRouter } from '../../src/phoenix/topic-router.ts';
+import { TopicRouter } from '../src/topic-router.ts';
 
 describe('TopicRouter', () => {
   const router = new TopicRouter({ lobby: 'lobby', 'room:*': 'room', '*': 'fallback' });

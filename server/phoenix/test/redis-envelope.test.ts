@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeEnvelope,
-  type Envelope,
-  encodeEnvelope,
-  MalformedEnvelopeError,
-} from '../../src/phoenix/pubsub/redis-envelope.ts';
+import { decodeEnvelope, type Envelope, encodeEnvelope, MalformedEnvelopeError } from '../src/pubsub/redis-envelope.ts';
 
 describe('the RedisPubSub envelope', () => {
   it('has the documented layout', () => {
