@@ -36,6 +36,8 @@ type Phase = 'joining' | 'joined' | 'closing' | 'closed';
 
 /** Shared by every channel whose handler intercepts nothing, so idle channels carry no Set of their own. */
 const NO_INTERCEPTS: ReadonlySet<string> = new Set();
+/** What a channel holds for pushes once joined (it sends them at once): one frozen array for all. */
+const NO_PENDING_PUSHES: Frame[] = Object.freeze([]) as unknown as Frame[];
 
 /**
  * One joined topic on one socket: the state Phoenix keeps in a channel process. It is the
@@ -49,7 +51,8 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
   readonly #handler: ChannelHandler<Assigns>;
   readonly #host: ChannelHost;
   readonly #intercepts: ReadonlySet<string>;
-  readonly #mailbox: Mailbox;
+  /** Made on first use: an idle channel (most of them) has nothing to queue. */
+  #mailboxOrNone: Mailbox | undefined;
   #phase: Phase = 'joining';
   #presence: ChannelPresence | undefined;
   /** Pushes made while joining wait here: the join reply must reach the wire first. */
@@ -76,7 +79,6 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
     this.assigns = { ...assigns };
     this.#host = host;
     this.#intercepts = handler.intercept?.length ? new Set(handler.intercept) : NO_INTERCEPTS;
-    this.#mailbox = new Mailbox((error) => this.#crash(error));
   }
 
   /**
@@ -94,6 +96,11 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
       list: () => tracker.list(topic),
     };
     return this.#presence;
+  }
+
+  get #mailbox(): Mailbox {
+    this.#mailboxOrNone ??= new Mailbox((error) => this.#crash(error));
+    return this.#mailboxOrNone;
   }
 
   get connectionId(): string {
@@ -122,7 +129,7 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
     this.#phase = 'joined';
     this.#host.pubsub.subscribe(this.topic, this);
     const pending = this.#pendingPushes;
-    this.#pendingPushes = [];
+    this.#pendingPushes = NO_PENDING_PUSHES;
     for (const frame of pending) this.#host.send(frame);
     const afterJoin = this.#handler.afterJoin;
     if (!afterJoin) return;
@@ -136,7 +143,7 @@ export class JoinedChannel<Assigns extends object> implements ChannelContext<Ass
   /** A refused or crashed join: undo whatever `join` set up. */
   abandon(): void {
     this.#phase = 'closed';
-    this.#pendingPushes = [];
+    this.#pendingPushes = NO_PENDING_PUSHES;
     this.#host.presence.untrackAll(this.id);
   }
 

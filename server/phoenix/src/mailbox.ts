@@ -4,7 +4,8 @@
  * and not yet finished (`depth`), so a caller can refuse work instead of queueing it without bound.
  */
 export class Mailbox {
-  #tail: Promise<void> = Promise.resolve();
+  /** The last task's settlement while tasks are queued or running; none when idle (most of the time). */
+  #tail: Promise<void> | undefined;
   #depth = 0;
   /** True while `tryRun` runs a task synchronously. */
   #running = false;
@@ -29,12 +30,10 @@ export class Mailbox {
       this.#tail = promise;
     }
     this.#depth++;
-    const next = this.#tail.then(task).then(
-      () => {
-        this.#depth--;
-      },
+    const next: Promise<void> = (this.#tail ?? Promise.resolve()).then(task).then(
+      () => this.#settled(next),
       (error: unknown) => {
-        this.#depth--;
+        this.#settled(next);
         return this.#onError(error);
       },
     );
@@ -75,12 +74,10 @@ export class Mailbox {
       gate?.open();
       return true;
     }
-    const settled = result.then(
-      () => {
-        this.#depth--;
-      },
+    const settled: Promise<void> = result.then(
+      () => this.#settled(settled),
       (error: unknown) => {
-        this.#depth--;
+        this.#settled(settled);
         return this.#onError(error);
       },
     );
@@ -88,5 +85,11 @@ export class Mailbox {
     if (gate) void settled.then(gate.open);
     else this.#tail = settled;
     return true;
+  }
+
+  /** One task done; the last one lets go of the chain, so an idle mailbox holds no promise. */
+  #settled(task: Promise<void>): void {
+    this.#depth--;
+    if (this.#tail === task) this.#tail = undefined;
   }
 }

@@ -46,9 +46,11 @@ function reply(push: ReturnType<Channel['push']>): Promise<{ status: string; res
   });
 }
 
-function next(channel: Channel, event: string): Promise<unknown> {
+/** The next `event` on the channel whose payload passes `accept` (any payload by default). */
+function next(channel: Channel, event: string, accept: (payload: unknown) => boolean = () => true): Promise<unknown> {
   return new Promise((done) => {
     const ref = channel.on(event, (payload) => {
+      if (!accept(payload)) return;
       channel.off(event, ref);
       done(payload);
     });
@@ -63,7 +65,8 @@ describe('examples/chat-server.ts', () => {
     expect(Object.keys((await aliceState) as object)).toEqual(['alice']);
 
     const bob = connect('bob').channel('room:lobby');
-    const bobArrives = next(alice, 'presence_diff');
+    // Alice's own arrival comes as a diff too: wait for the one that brings Bob.
+    const bobArrives = next(alice, 'presence_diff', (diff) => 'bob' in (diff as { joins: object }).joins);
     await reply(bob.join());
     expect(Object.keys(((await bobArrives) as { joins: object }).joins)).toEqual(['bob']);
 

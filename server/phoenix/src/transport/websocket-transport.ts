@@ -1,10 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RawData, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { CloseCode } from '../catalog.ts';
 import { DEFAULT_SOCKET_PATH, PHOENIX_SUBPROTOCOL, TransportPath } from '../constants.ts';
-import type { Frame } from '../message.ts';
 import type { PhoenixSocket } from '../phoenix-socket.ts';
 import { negotiateSerializer } from '../serializers/negotiate.ts';
 import type { Serializer } from '../serializers/serializer.ts';
@@ -15,6 +14,7 @@ import {
 } from '../socket-connection.ts';
 import type { OriginCheck } from './handshake.ts';
 import { flattenQuery, originAllowed, readSubprotocols } from './handshake.ts';
+import { IdleSweep, WebSocketLink } from './websocket-link.ts';
 
 export interface WebSocketTransportOptions<Assigns extends object> {
   readonly socket: PhoenixSocket<Assigns>;
@@ -24,7 +24,10 @@ export interface WebSocketTransportOptions<Assigns extends object> {
   readonly checkOrigin?: OriginCheck;
   /** Largest inbound frame in bytes; a larger one closes the socket with 1009. Default 128 KiB. */
   readonly maxFrameSize?: number;
-  /** Close a socket that sent nothing for this long (ms), with 1002. Default 60 000. */
+  /**
+   * Close a socket that sent nothing for this long (ms), with 1002, within a quarter of it after
+   * (one sweep per transport, not a timer per socket). Default 60 000.
+   */
   readonly idleTimeoutMs?: number;
   /**
    * Close a socket with 1013 once more than this many bytes wait unsent to it (the client is not
@@ -68,12 +71,13 @@ export async function webSocketTransport<Assigns extends object>(
   const { socket } = options;
   const url = `${options.path ?? DEFAULT_SOCKET_PATH}${TransportPath.websocket}`;
   const checkOrigin = options.checkOrigin ?? false;
-  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const idleTimeoutMs = positive(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, 'idleTimeoutMs');
   const limits: ConnectionLimits = {
     maxSendBacklogBytes: positive(options.maxSendBacklogBytes ?? DEFAULT_MAX_SEND_BACKLOG_BYTES, 'maxSendBacklogBytes'),
     maxQueuedMessages: positive(options.maxQueuedMessages ?? DEFAULT_MAX_QUEUED_MESSAGES, 'maxQueuedMessages'),
   };
   const accepted = new WeakMap<FastifyRequest, Accepted<Assigns>>();
+  const idleSweep = new IdleSweep(idleTimeoutMs);
   const serverOptions = {
     maxPayload: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
     // A ws 8.18.3+ option that @types/ws 8.18 does not declare yet (hence no object literal below).
@@ -130,7 +134,8 @@ export async function webSocketTransport<Assigns extends object>(
         return;
       }
       releaseUpgradeRequest(ws, handshakeResult.response);
-      attach(ws, socket, handshakeResult, idleTimeoutMs, limits);
+      const { serializer, assigns } = handshakeResult;
+      new WebSocketLink(ws, socket, serializer, assigns, limits, idleSweep);
     },
   });
 
@@ -156,45 +161,7 @@ function releaseUpgradeRequest(ws: WebSocket, response: ServerResponse): void {
   if (response.socket) response.detachSocket(response.socket);
 }
 
-function attach<Assigns extends object>(
-  ws: WebSocket,
-  socket: PhoenixSocket<Assigns>,
-  { serializer, assigns }: Pick<Accepted<Assigns>, 'serializer' | 'assigns'>,
-  idleTimeoutMs: number,
-  limits: ConnectionLimits,
-): void {
-  const connection = socket.open(
-    serializer,
-    {
-      send: (frame: Frame) => ws.send(frame),
-      close: (code, reason) => ws.close(code, reason),
-      get bufferedAmount() {
-        return ws.bufferedAmount;
-      },
-    },
-    assigns,
-    limits,
-  );
-  const idle = setTimeout(() => connection.close(CloseCode.idleTimeout, 'idle timeout'), idleTimeoutMs);
-  ws.on('message', (data: RawData, isBinary: boolean) => {
-    idle.refresh();
-    connection.receive(toBytes(data), isBinary);
-  });
-  ws.on('close', () => {
-    clearTimeout(idle);
-    connection.transportClosed();
-  });
-  ws.on('error', (error) => {
-    socket.logger.warn({ err: error, connection: connection.id }, 'websocket error');
-  });
-}
-
 function positive(value: number, name: string): number {
   if (!(value > 0)) throw new RangeError(`${name} must be positive`);
   return value;
-}
-
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
