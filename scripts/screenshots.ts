@@ -7,6 +7,12 @@
  *   docs/images/lobby.png  the lobby after a finished round: players online, rooms, chat, leaderboard
  *   docs/images/round.png  a round in play, seen by a player in the room
  *
+ * and, from a phone (390×844 CSS pixels at 2× with a touch screen) whose pilot steers with a finger
+ * on the touch stick:
+ *
+ *   docs/images/phone-portrait.png   the same round held upright
+ *   docs/images/phone-landscape.png  and held sideways (844×390)
+ *
  * Where `pngquant` is installed (Debian's `pngquant`) the files are quantized to 256 colours, about
  * a third of the size. `--out <dir>` writes elsewhere. Chromium: CHROMIUM_PATH, /usr/bin/chromium,
  * or Playwright's own.
@@ -15,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from '@playwright/test';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from '@playwright/test';
 import {
   createRoomWithHandle,
   DEBUG_PAGE,
@@ -25,12 +31,21 @@ import {
   signInWithHandle,
 } from '../e2e/support/fixtures.ts';
 import { CLIENT_DIST, type RunningServer, startServer } from '../e2e/support/server-process.ts';
-import { flyToStars } from '../e2e/support/star-pilot.ts';
+import { flyToStars, type Helm } from '../e2e/support/star-pilot.ts';
+import { touchHelm } from '../e2e/support/touch-helm.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const outIndex = process.argv.indexOf('--out');
 const OUT_DIR = resolve(root, outIndex > 0 ? (process.argv[outIndex + 1] ?? '') : join('docs', 'images'));
-const VIEWPORT = { width: 1280, height: 800 };
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
+/** A phone held upright (an iPhone 12–15's CSS viewport); turned, it is 844×390. */
+const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
+const PHONE_SIDEWAYS = { width: 844, height: 390 };
 /** Short rounds, so that one finishes (and reaches the leaderboard) within the script's first minute. */
 const ROUND_SECONDS = 25;
 const INTERMISSION_SECONDS = 4;
@@ -72,9 +87,9 @@ try {
     process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
   browser = await chromium.launch({ headless: true, executablePath, args: CHROMIUM_ARGS });
   const baseURL = server.baseUrl;
-  const open = async (nickname: string): Promise<Pilot> => {
+  const open = async (nickname: string, device = DESKTOP): Promise<Pilot> => {
     if (!browser) throw new Error('no browser');
-    const context = await browser.newContext({ baseURL, viewport: VIEWPORT, deviceScaleFactor: 1 });
+    const context = await browser.newContext({ baseURL, ...device });
     const page = await context.newPage();
     await page.goto(DEBUG_PAGE);
     await signInWithHandle(page, nickname);
@@ -85,7 +100,9 @@ try {
 
   // Nova is the camera; the others fill the lobby and the rooms.
   const nova = await open('Nova');
-  const [orion, lyra, vega, atlas] = await Promise.all(['Orion', 'Lyra', 'Vega', 'Atlas'].map(open));
+  const [orion, lyra, vega, atlas] = await Promise.all(
+    ['Orion', 'Lyra', 'Vega', 'Atlas'].map((nickname) => open(nickname)),
+  );
   if (!orion || !lyra || !vega || !atlas) throw new Error('a pilot is missing');
   for (const [pilot, text] of [
     [orion, 'Nebula Run is open, come fly!'],
@@ -121,22 +138,20 @@ try {
   // Chat sent from a room goes to the room.
   await sendChatWithHandle(orion.page, 'welcome aboard, Nova!');
   await sendChatWithHandle(nova.page, 'thanks! catching up');
-  await waitFor(nova.page, 'a round with scores on the board and the ships apart', async (page) => {
-    const { game } = await readState(page);
-    const { players } = game;
-    const apart = players.every((a, i) =>
-      players.slice(i + 1).every((b) => Math.hypot(a.x - b.x, a.y - b.y) >= SHIPS_APART),
-    );
-    return (
-      game.round.phase === 'playing' &&
-      (game.round.remainingMs ?? 0) > 5_000 &&
-      players.filter((player) => player.score > 0).length >= 3 &&
-      apart &&
-      game.stars.length > 0
-    );
-  });
+  await waitFor(nova.page, 'a round with scores on the board and the ships apart', roundWorthShowing);
   const round = await save(nova.page, 'round.png');
-  console.log(`[screenshots] ${lobby}\n[screenshots] ${round}`);
+
+  // Mira plays on a phone, steering with a finger on the touch stick; held upright, then sideways.
+  const mira = await open('Mira', PHONE);
+  await joinRoomWithHandle(mira.page, nebula.id);
+  flights.push(keepFlying(mira, await touchHelm(mira.page)));
+  await waitFor(mira.page, 'the phone in a round with scores on the board', roundWorthShowing);
+  const portrait = await save(mira.page, 'phone-portrait.png');
+  await mira.page.setViewportSize(PHONE_SIDEWAYS);
+  await mira.page.waitForTimeout(1_000);
+  await waitFor(mira.page, 'the phone, turned, in a round with scores on the board', roundWorthShowing);
+  const landscape = await save(mira.page, 'phone-landscape.png');
+  console.log([lobby, round, portrait, landscape].map((line) => `[screenshots] ${line}`).join('\n'));
 } catch (error) {
   console.error(`[screenshots] ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
@@ -148,13 +163,32 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-/** Flies a pilot from star to star until the script is done (a round's end resets scores: fly on). */
-async function keepFlying(pilot: Pilot): Promise<void> {
+/** A round in play with time left, scores on the board, stars, and no two ships on top of each other. */
+async function roundWorthShowing(page: Page): Promise<boolean> {
+  const { game } = await readState(page);
+  const { players } = game;
+  const apart = players.every((a, i) =>
+    players.slice(i + 1).every((b) => Math.hypot(a.x - b.x, a.y - b.y) >= SHIPS_APART),
+  );
+  return (
+    game.round.phase === 'playing' &&
+    (game.round.remainingMs ?? 0) > 5_000 &&
+    players.filter((player) => player.score > 0).length >= 3 &&
+    apart &&
+    game.stars.length > 0
+  );
+}
+
+/**
+ * Flies a pilot from star to star until the script is done (a round's end resets scores: fly on),
+ * with the arrow keys or the `helm` given (a finger on the touch stick).
+ */
+async function keepFlying(pilot: Pilot, helm?: Helm): Promise<void> {
   while (flying) {
     try {
       const { game } = await readState(pilot.page);
       const score = game.players.find((player) => player.id === pilot.userId)?.score ?? 0;
-      await flyToStars(pilot.page, pilot.userId, score, 10_000);
+      await flyToStars(pilot.page, pilot.userId, score, 10_000, helm);
     } catch {
       if (!flying) return;
       await new Promise((done) => setTimeout(done, 200));
@@ -181,7 +215,10 @@ async function save(page: Page, name: string): Promise<string> {
   const how = quantized.error
     ? 'pngquant not installed: left as Chromium wrote it'
     : `pngquant ${kb(raw)} → ${kb(size)}`;
-  return `${relative(root, path)}: ${VIEWPORT.width}×${VIEWPORT.height}, ${kb(size)} (${how})`;
+  const viewport = page.viewportSize();
+  const scale = await page.evaluate(() => window.devicePixelRatio);
+  const at = `${viewport?.width}×${viewport?.height}${scale === 1 ? '' : ` at ${scale}×`}`;
+  return `${relative(root, path)}: ${at}, ${kb(size)} (${how})`;
 }
 
 function kb(bytes: number): string {

@@ -7,13 +7,13 @@ import {
   type RoomSummary,
   validateNickname,
 } from '@starcatch/shared';
+import type { GameConnection } from './game/game-connection.ts';
 import { ChannelRequestError } from './net/channel-request-error.ts';
 import { createTabImpairment } from './net/impaired-link.ts';
 import { fetchLeaderboard } from './net/leaderboard-api.ts';
 import { ApiRequestError, checkSession, type Fetch, requestSession } from './net/session-api.ts';
 import { SessionConnection } from './net/session-connection.ts';
 import { DEFAULT_NET_TIMING, type NetTiming } from './net/timing.ts';
-import type { TransportSwitch } from './net/transport-switch.ts';
 import type { KeyValueStorage } from './state/session-persistence.ts';
 import { isSignedIn } from './state/session-store.ts';
 import { createStores, type Stores } from './state/stores.ts';
@@ -67,8 +67,13 @@ export interface App {
   readonly actions: Actions;
   /** Reconnects a session remembered from an earlier visit, if there is one. */
   resume(): void;
-  /** The game traffic of the room the player is in; null outside a room. */
-  gameLink(): TransportSwitch | null;
+  /**
+   * The game traffic of the room the player is in, as the game sees it (the network implements the
+   * game's `GameConnection`, so nothing above `net/` sees a socket); null outside a room.
+   */
+  gameLink(): GameConnection | null;
+  /** Bytes of that game traffic in and out since the room was joined; zeros outside a room. */
+  gameBytes(): { readonly in: number; readonly out: number };
   /** The best `limit` players over every finished round (`GET /api/v1/leaderboard`). */
   loadLeaderboard(limit: number): Promise<LeaderboardEntry[]>;
   /** The simulated bad network under both game paths; the F3 panel sets its conditions live. */
@@ -201,6 +206,7 @@ export function createApp(env: AppEnvironment): App {
       if (isSignedIn(session) && connection === null) connect(session.token, session.user.id);
     },
     gameLink: () => connection?.gameLink ?? null,
+    gameBytes: () => connection?.gameLink?.bytes ?? { in: 0, out: 0 },
     loadLeaderboard: (limit) =>
       fetchLeaderboard(env.fetch, { baseUrl: apiBaseUrl, limit, timeoutMs: timing.pushTimeoutMs }),
     impairment,

@@ -1,6 +1,6 @@
 import { Direction } from '@starcatch/shared';
 import { describe, expect, it } from 'vitest';
-import { TouchStick } from '../src/game/touch-stick.ts';
+import { type StickPosition, TouchStick } from '../src/game/touch-stick.ts';
 
 /** A surface with just what the stick uses: events and a style. */
 function surface(): HTMLElement {
@@ -41,5 +41,19 @@ describe('TouchStick', () => {
     expect(stick.bits()).toBe(0);
     target.dispatchEvent(pointer('pointermove', { x: 100, y: 200, id: 1 }));
     expect(stick.bits()).toBe(Direction.down);
+  });
+
+  it('tells a view where the finger is, from touch down to lift', () => {
+    const target = surface();
+    const seen: StickPosition[] = [];
+    new TouchStick(target, { onChange: (position) => seen.push(position) });
+    target.dispatchEvent(pointer('pointerdown', { x: 50, y: 60 }));
+    target.dispatchEvent(pointer('pointermove', { x: 10, y: 60 }));
+    target.dispatchEvent(pointer('pointerup', { x: 10, y: 60 }));
+    expect(seen).toEqual([
+      { active: true, originX: 50, originY: 60, x: 50, y: 60, bits: 0 },
+      { active: true, originX: 50, originY: 60, x: 10, y: 60, bits: Direction.left },
+      { active: false, originX: 50, originY: 60, x: 10, y: 60, bits: 0 },
+    ]);
   });
 });

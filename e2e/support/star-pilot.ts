@@ -29,6 +29,21 @@ const KEY_FOR: ReadonlyArray<readonly [number, string]> = [
   [Direction.right, 'ArrowRight'],
 ];
 
+/**
+ * How the pilot steers: holds the direction `bits` (a `Direction` mask; 0 lets go) the way a player
+ * would. `keyboardHelm` (the default) holds arrow keys; `touchHelm` (touch-helm.ts) drags a finger
+ * on the touch pad.
+ */
+export interface Helm {
+  hold(bits: number): Promise<void>;
+}
+
+/** Steers with real arrow key presses: exactly the keys for the bits held are down. */
+export function keyboardHelm(page: Page): Helm {
+  const held = new Set<string>();
+  return { hold: (bits) => holdOnly(page, held, bits) };
+}
+
 export interface PilotRun {
   /** From the start of the flight until the tab showed the player's score above `above`. */
   readonly elapsedMs: number;
@@ -37,16 +52,21 @@ export interface PilotRun {
 }
 
 /**
- * Flies `userId`'s ship in `page` with real key presses until the tab shows their score above
- * `above`: every PILOT_STEP_MS it reads the ship and the stars from `state()`, plans a route round
- * the walls to the nearest reachable star, and holds the arrow keys that point along it (tapping
- * them near the star, see NUDGE_RANGE). Throws after `limitMs`, saying where the ship was and
- * what it was after. Focus is taken off any text field first, so the chat box does not swallow
- * the keys.
+ * Flies `userId`'s ship in `page` with real key presses (or another `helm`, such as the touch pad)
+ * until the tab shows their score above `above`: every PILOT_STEP_MS it reads the ship and the
+ * stars from `state()`, plans a route round the walls to the nearest reachable star, and holds the
+ * direction that points along it (tapping it near the star, see NUDGE_RANGE). Throws after
+ * `limitMs`, saying where the ship was and what it was after. Focus is taken off any text field
+ * first, so the chat box does not swallow the keys.
  */
-export async function flyToStars(page: Page, userId: string, above: number, limitMs: number): Promise<PilotRun> {
+export async function flyToStars(
+  page: Page,
+  userId: string,
+  above: number,
+  limitMs: number,
+  helm: Helm = keyboardHelm(page),
+): Promise<PilotRun> {
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  const held = new Set<string>();
   const targets: number[] = [];
   const started = Date.now();
   let last = 'no position yet';
@@ -75,27 +95,27 @@ export async function flyToStars(page: Page, userId: string, above: number, limi
       if (route && targets.at(-1) !== route.star.id) targets.push(route.star.id);
 
       if (!ship || !route) {
-        await holdOnly(page, held, 0);
+        await helm.hold(0);
       } else {
         const bits = bitsFromStick(route.aim.x - ship.x, route.aim.y - ship.y);
         if (route.length > NUDGE_RANGE) {
-          await holdOnly(page, held, bits);
+          await helm.hold(bits);
         } else if (atRest && (movedSinceNudge || Date.now() - nudgedAt > NUDGE_RETRY_MS)) {
           // The tab shows the ship still only once the last tap's movement has come and gone.
           const distance = Math.hypot(route.aim.x - ship.x, route.aim.y - ship.y);
-          await holdOnly(page, held, bits);
+          await helm.hold(bits);
           await sleep(Math.min(NUDGE_MAX_MS, Math.max(NUDGE_MIN_MS, distance * NUDGE_MS_PER_UNIT)));
-          await holdOnly(page, held, 0);
+          await helm.hold(0);
           nudgedAt = Date.now();
           movedSinceNudge = false;
         } else {
-          await holdOnly(page, held, 0);
+          await helm.hold(0);
         }
       }
       await sleep(PILOT_STEP_MS);
     }
   } finally {
-    await holdOnly(page, held, 0);
+    await helm.hold(0);
   }
 }
 

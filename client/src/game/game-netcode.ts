@@ -10,8 +10,8 @@ import {
   tickMs,
   toWireTime,
 } from '@starcatch/shared';
-import type { GameConnection } from '../net/game-connection.ts';
 import type { NetcodeStats } from '../state/netcode-stats.ts';
+import type { GameConnection } from './game-connection.ts';
 import { MotionMeter } from './motion-meter.ts';
 import { RemoteSmoother } from './remote-smoother.ts';
 import { RollingPercentile } from './rolling-percentile.ts';

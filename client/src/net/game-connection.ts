@@ -1,24 +1,14 @@
-import type { GameEventMessage, PlayerTransport, SnapshotMessage } from '@starcatch/shared';
+/**
+ * The game's view of a room's link is `GameConnection`, defined on the game's side
+ * (`game/game-connection.ts`) and implemented here by `TransportSwitch`; re-exported for the
+ * implementers (`net/`, the bench's bots).
+ */
+export type { GameConnection } from '../game/game-connection.ts';
 
 /** Whether each DataChannel of the current peer is open. */
 export interface DataChannelStates {
   readonly events: boolean;
   readonly state: boolean;
-}
-
-/**
- * What the game loop sees of the network: one way out for inputs, one way in for snapshots and
- * events, and which path is live. Nothing behind it tells the game which transport carries what.
- */
-export interface GameConnection {
-  /** The path inputs take now. */
-  readonly transport: PlayerTransport;
-  /** Sends one encoded INPUT message. */
-  sendInput(bytes: Uint8Array<ArrayBuffer>): void;
-  /** Every decoded snapshot, from either path, unfiltered: the caller drops stale ticks. */
-  onSnapshot(listener: (snapshot: SnapshotMessage) => void): () => void;
-  /** Every valid game event, from either path. */
-  onEvent(listener: (event: GameEventMessage) => void): () => void;
 }
 
 /** A small listener set: `add` returns the removal. */

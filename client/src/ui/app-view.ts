@@ -49,7 +49,7 @@ export function mountAppView(root: HTMLElement, app: App, win: Window = window):
             youId: session.getState().user?.id ?? '',
             match: () => app.stores.game.getState().match,
             net: () => net.getState(),
-            bytes: () => app.gameLink()?.bytes ?? { in: 0, out: 0 },
+            bytes: () => app.gameBytes(),
             reportNetcode: (stats) => {
               // Only while in a room: leaving resets the net store's game figures.
               if (stats === null || app.gameLink() !== null) net.setState({ netcode: stats });
@@ -72,11 +72,15 @@ export function mountAppView(root: HTMLElement, app: App, win: Window = window):
     if (signedIn) followRoute(route);
     const key = routeHash(route);
     if (current?.key === key) return;
-    current?.screen.dispose();
+    const previous = current;
+    previous?.screen.dispose();
     const screen = createScreen(route);
     current = { key, screen };
     element.dataset.route = route.name;
     main.replaceChildren(screen.element);
+    // A new screen starts at its top: a room entered from far down the lobby (the create form, on a
+    // phone) would otherwise open with its arena scrolled away.
+    if (previous) win.scrollTo(0, 0);
   }
 
   /** The page names a room the player is not in (or the lobby while they are in one): act on it. */

@@ -3,9 +3,11 @@ import { type ArenaPilot, type ArenaRoster, seatPilots } from '../game/arena-ros
 import type { GameSceneDeps } from '../game/game-scene.ts';
 import type { RunningArena } from '../game/start-arena.ts';
 import type { RoomState, RoomStore } from '../state/room-store.ts';
+import { createArenaHud } from './arena-hud.ts';
 import { h } from './dom.ts';
 import { createImpairmentPanel } from './impairment-panel.ts';
 import type { Screen } from './screen.ts';
+import { createTouchPad } from './touch-pad.ts';
 
 export interface ArenaViewDeps {
   readonly room: RoomStore;
@@ -19,7 +21,8 @@ export interface ArenaViewDeps {
 /**
  * The frame the Phaser game runs in, with an overlay while the room is being (re)joined. Phaser is
  * loaded on first use; the roster handed to the scene is read from the room store, so the scene
- * never sees a store or a socket.
+ * never sees a store or a socket. In a game the view also holds the HUD and the touch pad, which
+ * the scene is handed (styles.css lays the three out for a desktop and for a phone either way up).
  */
 export function createArenaView({ room, youId, game, impairment }: ArenaViewDeps): Screen {
   const stage = h('div', { className: 'arena__stage' });
@@ -30,16 +33,22 @@ export function createArenaView({ room, youId, game, impairment }: ArenaViewDeps
     h('span', { className: 'spinner', attrs: { 'aria-hidden': 'true' } }),
     overlayText,
   );
-  const element = h(
+  const hud = game ? createArenaHud() : null;
+  const pad = game ? createTouchPad() : null;
+  const frame = h(
     'div',
     { className: 'arena', attrs: { role: 'img', 'aria-label': 'The arena with every crew member’s ship' } },
     stage,
+    hud?.banner,
     overlay,
   );
+  const element = h('div', { className: 'arena-view' }, hud?.element, frame, pad?.element);
   const panel = game && impairment ? createImpairmentPanel(impairment) : null;
-  if (panel) element.append(panel.element);
+  if (panel) frame.append(panel.element);
   const scene: GameSceneDeps | undefined = game && {
     ...game,
+    ...(hud && { hud }),
+    ...(pad && { steering: pad }),
     overlayToggled: (visible) => {
       game.overlayToggled?.(visible);
       panel?.show(visible);
@@ -87,6 +96,7 @@ export function createArenaView({ room, youId, game, impairment }: ArenaViewDeps
       disposed = true;
       unsubscribe();
       panel?.dispose();
+      pad?.dispose();
       listeners.clear();
       arena?.destroy();
     },
