@@ -12,25 +12,38 @@ export function dispatch(
   subscribers: Iterable<Subscriber>,
   broadcast: Broadcast,
   exceptId: string | undefined,
-): unknown[] {
-  let frames: Map<Serializer, Frame> | undefined;
+): readonly unknown[] {
+  // Nearly every broadcast meets one serializer (V2) or two: a slot for the first, a map beyond.
+  let firstSerializer: Serializer | undefined;
+  let firstFrame: Frame | undefined;
+  let others: Map<Serializer, Frame> | undefined;
+  const message = { joinRef: null, ref: null, ...broadcast };
   const frameFor = (serializer: Serializer): Frame => {
-    let frame = frames?.get(serializer);
+    if (serializer === firstSerializer) return firstFrame as Frame;
+    if (firstSerializer === undefined) {
+      firstSerializer = serializer;
+      firstFrame = serializer.encodeMessage(message);
+      return firstFrame;
+    }
+    let frame = others?.get(serializer);
     if (frame === undefined) {
-      frame = serializer.encodeMessage({ joinRef: null, ref: null, ...broadcast });
-      frames ??= new Map();
-      frames.set(serializer, frame);
+      frame = serializer.encodeMessage(message);
+      others ??= new Map();
+      others.set(serializer, frame);
     }
     return frame;
   };
-  const failures: unknown[] = [];
+  let failures: unknown[] | undefined;
   for (const subscriber of subscribers) {
     if (subscriber.id === exceptId) continue;
     try {
       subscriber.deliver(broadcast, frameFor);
     } catch (error) {
+      failures ??= [];
       failures.push(error);
     }
   }
-  return failures;
+  return failures ?? NO_FAILURES;
 }
+
+const NO_FAILURES: readonly unknown[] = Object.freeze([]);

@@ -42,7 +42,8 @@ export class WebSocketLink<Assigns extends object> implements Transport {
   }
 
   send(frame: Frame): void {
-    this.#ws.send(frame);
+    if (typeof frame === 'string') this.#ws.send(utf8Of(frame), TEXT_FRAME);
+    else this.#ws.send(frame);
   }
 
   close(code: number, reason: string): void {
@@ -60,6 +61,22 @@ export class WebSocketLink<Assigns extends object> implements Transport {
 }
 
 const linkOf = (ws: WebSocket): WebSocketLink<object> => (ws as LinkedWebSocket)[LINK];
+
+const TEXT_FRAME = { binary: false } as const;
+let lastText = '';
+let lastUtf8: Buffer = Buffer.alloc(0);
+
+/**
+ * A text frame's UTF-8 bytes, encoded once per broadcast: the fan-out hands the same string to every
+ * subscriber in a row, and `ws` would otherwise encode it again for each of them.
+ */
+function utf8Of(text: string): Buffer {
+  if (text !== lastText) {
+    lastText = text;
+    lastUtf8 = Buffer.from(text, 'utf8');
+  }
+  return lastUtf8;
+}
 
 function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
   const link = linkOf(this);
