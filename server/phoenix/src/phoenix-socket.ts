@@ -60,7 +60,8 @@ export class PhoenixSocket<Assigns extends object> {
   readonly #options: PhoenixSocketOptions<Assigns>;
   readonly #services: SocketServices<Assigns>;
   readonly #connections = new Set<SocketConnection<Assigns>>();
-  readonly #byId = new Map<string, Set<SocketConnection<Assigns>>>();
+  /** Connections by socket id: one alone (nearly always), or a Set once the same id connects again. */
+  readonly #byId = new Map<string, SocketConnection<Assigns> | Set<SocketConnection<Assigns>>>();
   #nextId = 0;
 
   /** Hears `disconnect` from the other nodes. */
@@ -130,12 +131,10 @@ export class PhoenixSocket<Assigns extends object> {
     const connection = new SocketConnection(this.#services, serializer, transport, assigns, socketId, limits);
     this.#connections.add(connection);
     if (socketId !== null) {
-      let group = this.#byId.get(socketId);
-      if (!group) {
-        group = new Set();
-        this.#byId.set(socketId, group);
-      }
-      group.add(connection);
+      const existing = this.#byId.get(socketId);
+      if (existing === undefined) this.#byId.set(socketId, connection);
+      else if (existing instanceof Set) existing.add(connection);
+      else this.#byId.set(socketId, new Set([existing, connection]));
     }
     return connection;
   }
@@ -159,7 +158,7 @@ export class PhoenixSocket<Assigns extends object> {
   disconnectLocal(socketId: string): number {
     const group = this.#byId.get(socketId);
     if (!group) return 0;
-    const connections = [...group];
+    const connections = group instanceof Set ? [...group] : [group];
     for (const connection of connections) connection.close(CloseCode.kicked, 'disconnected', 'kicked');
     return connections.length;
   }
@@ -173,7 +172,10 @@ export class PhoenixSocket<Assigns extends object> {
     this.#connections.delete(connection);
     if (connection.socketId === null) return;
     const group = this.#byId.get(connection.socketId);
-    group?.delete(connection);
-    if (group?.size === 0) this.#byId.delete(connection.socketId);
+    if (group === connection) this.#byId.delete(connection.socketId);
+    else if (group instanceof Set) {
+      group.delete(connection);
+      if (group.size === 0) this.#byId.delete(connection.socketId);
+    }
   }
 }

@@ -362,7 +362,10 @@ export async function longPollTransport<Assigns extends object>(
         params,
         authToken: typeof authToken === 'string' ? authToken : undefined,
         origin: request.headers.origin,
-        remoteAddress: request.ip,
+        // A getter: most `connect`s never ask, and asking costs a getpeername per connection.
+        get remoteAddress() {
+          return request.ip;
+        },
         vsn: serializer.vsn,
       });
       if (!result.ok) return { status: LongPollStatus.forbidden };

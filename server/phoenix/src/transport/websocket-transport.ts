@@ -111,7 +111,10 @@ export async function webSocketTransport<Assigns extends object>(
       params,
       authToken: subprotocols.authToken,
       origin,
-      remoteAddress: request.ip,
+      // A getter: most `connect`s never ask, and asking costs a getpeername per connection.
+      get remoteAddress() {
+        return request.ip;
+      },
       vsn: serializer.vsn,
     });
     if (!result.ok) {
