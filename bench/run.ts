@@ -18,6 +18,7 @@ import type { MicroResult } from './micro/harness.ts';
 import { runMicroSuite } from './micro/suite.ts';
 import { netcodeSummary, netcodeTables } from './netcode/report.ts';
 import { type NetcodeResult, runNetcodeSuite } from './netcode/suite.ts';
+import { FANOUT_HEADER, fanoutCells, fmt, type ReportTable } from './support/report-table.ts';
 import { compareWithLast, type SuiteComparison, saveBaseline, vsLastSummary, vsLastTables } from './support/vs-last.ts';
 import { webRtcSummary, webRtcTables } from './webrtc/report.ts';
 import { runWebRtcSuite, type WebRtcResult } from './webrtc/suite.ts';
@@ -134,33 +135,13 @@ if (runs('fanout')) {
   report.fanout = fanout;
   console.log('\nWebSocket fan-out (Phoenix V2 JSON, loopback)');
   printTable(
-    [
-      'scenario',
-      'server',
-      'round',
-      'clients',
-      'offered %',
-      'deliv/s',
-      'loss %',
-      'p50 ms',
-      'p99 ms',
-      'srv CPU %',
-      'srv µs/deliv',
-      'gen CPU %',
-      'other CPU %',
-      'errors',
-    ],
+    ['scenario', 'server', 'round', 'clients', ...FANOUT_HEADER, 'srv µs/deliv', 'gen CPU %', 'other CPU %', 'errors'],
     fanout.runs.map((r) => [
       r.scenario,
       r.server,
       String(r.round),
       String(r.clients),
-      fmt(r.offeredPercent, 1),
-      fmt(r.deliveredPerSec, 0),
-      fmt(r.lossPercent, 2),
-      fmt(r.latencyP50Ms, 2),
-      fmt(r.latencyP99Ms, 2),
-      fmt(r.serverCpuPercent, 1),
+      ...fanoutCells(r),
       fmt(r.serverCpuMicrosPerDelivery, 2),
       fmt(r.generatorCpuPercent, 1),
       fmt(r.otherCpuPercent, 1),
@@ -318,21 +299,8 @@ if (values['save-baseline']) {
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`\nResults written to ${file.pathname}`);
 
-function fmt(value: number, digits: number): string {
-  if (!Number.isFinite(value)) return '–';
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
 /** A suite's tables, each with its title and notes, then its summary lines. */
-function printReport(
-  tables: readonly {
-    readonly title: string;
-    readonly notes: readonly string[];
-    readonly header: readonly string[];
-    readonly rows: readonly (readonly string[])[];
-  }[],
-  summary: readonly string[],
-): void {
+function printReport(tables: readonly ReportTable[], summary: readonly string[]): void {
   for (const table of tables) {
     console.log(`\n${table.title}`);
     for (const note of table.notes) console.log(note);

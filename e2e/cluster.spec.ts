@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { INTERMISSION_SECONDS, SHIP_RADIUS, STAR_RADIUS } from '@starcatch/shared';
 import * as postgres from '../scripts/services/postgres.ts';
 import * as redis from '../scripts/services/redis.ts';
 import {
@@ -15,13 +14,14 @@ import {
   readState,
   sendChatWithHandle,
   signedInPlayer,
+  tab,
   test,
   uniqueNickname,
+  userIdOf,
 } from './support/fixtures.ts';
 import { type RunningServer, startServer } from './support/server-process.ts';
-import { caughtStar, holdAndMeasure, positionOf, scoreOf } from './support/ship-motion.ts';
-import { flyToStars } from './support/star-pilot.ts';
-import { readStarWatch, type StarWatch, startStarWatch, stopStarWatch } from './support/star-watch.ts';
+import { holdAndMeasure, positionOf } from './support/ship-motion.ts';
+import { CATCH_DEADLINE_MS, catchStarSeenByBoth, roundWaitMs, waitForStarRound } from './support/star-catch.ts';
 
 /** Shared by both nodes, so a token signed by one is valid on the other (the server wants ≥ 32 characters). */
 const CLUSTER_SECRET = 'e2e-cluster-secret-key-0123456789abcdef';
@@ -38,17 +38,6 @@ const CLUSTER_START_TIMEOUT_MS = 90_000;
 const WEBRTC_AFTER_JOIN_DEADLINE_MS = 15_000;
 /** The issue's promise: a move in one tab shows in another within this, across nodes too. */
 const MOVE_SEEN_DEADLINE_MS = 500;
-/** Round time the star test needs left before it starts, so no round ends (and resets scores) under it. */
-const MIN_ROUND_LEFT_MS = 25_000;
-/** Longest wait for such a round: the rest of a round that is too short, then the intermission. */
-const ROUND_WAIT_MS = MIN_ROUND_LEFT_MS + INTERMISSION_SECONDS * 1000 + 5_000;
-/** The pilot's budget for one star; it takes about 2–5 s from anywhere in the arena. */
-const CATCH_DEADLINE_MS = 20_000;
-/**
- * A star is taken when ship and star overlap; the tab's position of the ship may be one snapshot
- * (50 ms, 16 units at full speed) older than the catch, hence the slack.
- */
-const CAUGHT_STAR_DISTANCE = SHIP_RADIUS + STAR_RADIUS + 40;
 /** How often the in-page recorders read `state()`: their times are the page's, not a poll's. */
 const RECORD_INTERVAL_MS = 5;
 
@@ -58,18 +47,6 @@ function missingServices(): string | null {
   if (!redis.findOnPath('redis-server')) missing.push('redis-server (apt-get install redis-server)');
   if (!postgres.findPostgresBin()) missing.push('PostgreSQL (apt-get install postgresql)');
   return missing.length === 0 ? null : `the cluster spec needs ${missing.join(' and ')}`;
-}
-
-function tab(player: Player): Page {
-  const page = player.tabs[0];
-  if (!page) throw new Error(`${player.nickname} has no tab`);
-  return page;
-}
-
-async function idOf(player: Player): Promise<string> {
-  const { session } = await readState(tab(player));
-  if (!session.user) throw new Error(`${player.nickname} is not signed in`);
-  return session.user.id;
 }
 
 /** The epoch time (ms, sub-millisecond) in a page; every tab runs on this machine's clock. */
@@ -253,7 +230,7 @@ test.describe
 
     test('B joins the room A made on node A: same round, each sees the other’s ship, both on WebRTC', async () => {
       const [a, b] = [tab(ann), tab(ben)];
-      const [annId, benId] = await Promise.all([idOf(ann), idOf(ben)]);
+      const [annId, benId] = await Promise.all([userIdOf(ann), userIdOf(ben)]);
       // The room is created on node A, so node A simulates it.
       const room = await createRoomWithHandle(a, uniqueNickname('Nebula'), 4);
       roomId = room.id;
@@ -317,7 +294,7 @@ test.describe
 
     test('over WebRTC both ways: each sees the other move', async () => {
       const [a, b] = [tab(ann), tab(ben)];
-      const [annId, benId] = await Promise.all([idOf(ann), idOf(ben)]);
+      const [annId, benId] = await Promise.all([userIdOf(ann), userIdOf(ben)]);
       const aToB = await holdAndMeasure(a, b, annId);
       const bToA = await holdAndMeasure(b, a, benId);
       console.log(`move seen across nodes over WebRTC: A → B ${aToB.toFixed(1)} ms, B → A ${bToA.toFixed(1)} ms`);
@@ -333,65 +310,18 @@ test.describe
     });
 
     test("a star caught by A raises A's score in both tabs and leaves both", async () => {
-      test.setTimeout(ROUND_WAIT_MS + CATCH_DEADLINE_MS + 20_000);
+      test.setTimeout(roundWaitMs() + CATCH_DEADLINE_MS + 20_000);
       const [a, b] = [tab(ann), tab(ben)];
-      const annId = await idOf(ann);
-      await expect
-        .poll(
-          async () => {
-            const { round, stars } = (await readState(a)).game;
-            return round.phase === 'playing' && (round.remainingMs ?? 0) > MIN_ROUND_LEFT_MS && stars.length > 0;
-          },
-          { timeout: ROUND_WAIT_MS, message: `a round with ${MIN_ROUND_LEFT_MS} ms left and stars on the field` },
-        )
-        .toBe(true);
-      const { round } = (await readState(a)).game;
-      const before = { a: await scoreOf(a, annId), b: await scoreOf(b, annId) };
-      await Promise.all([startStarWatch(a, annId, before.a), startStarWatch(b, annId, before.b)]);
-      try {
-        const run = await flyToStars(a, annId, before.a, CATCH_DEADLINE_MS);
-        console.log(`${ann.nickname} caught a star ${run.elapsedMs} ms after the first key (targets ${run.targets})`);
-        expect((await readState(a)).game.round.round, 'the round ended while the ship flew').toBe(round.round);
-
-        const seenByA = await readStarWatch(a);
-        const caught = caughtStar(seenByA);
-        expect(caught.distance, `star ${caught.id} is where A's ship was when its score rose`).toBeLessThan(
-          CAUGHT_STAR_DISTANCE,
-        );
-        for (const page of [a, b]) {
-          await expect
-            .poll(async () => (await readState(page)).game.stars.map((star) => star.id), {
-              message: `star ${caught.id} leaves the tab`,
-            })
-            .not.toContain(caught.id);
-        }
-        await expect
-          .poll(async () => (await readStarWatch(b)).rise, { message: "A's score rises in B's tab" })
-          .not.toBeNull();
-        expect(await scoreOf(a, annId)).toBeGreaterThanOrEqual(before.a + 1);
-        expect(await scoreOf(b, annId)).toBeGreaterThanOrEqual(before.b + 1);
-
-        const seenByB = await readStarWatch(b);
-        const riseA = seenByA.rise as NonNullable<StarWatch['rise']>;
-        const riseB = seenByB.rise as NonNullable<StarWatch['rise']>;
-        const goneIn = (watch: StarWatch) => watch.stars.find((star) => star.id === caught.id)?.goneAt ?? null;
-        const goneA = goneIn(await readStarWatch(a));
-        const goneB = goneIn(seenByB);
-        const sinceA = (at: number | null) => (at === null ? '?' : `${(at - riseA.at).toFixed(1)} ms`);
-        console.log(
-          `relative to A's tab (node A) showing the new score: B's tab (node B) shows it ${sinceA(riseB.at)}; ` +
-            `star ${caught.id} leaves A ${sinceA(goneA)}, B ${sinceA(goneB)}`,
-        );
-        expect(round.round, 'the round ended before B saw the score').toBe((await readState(b)).game.round.round);
-        expect((await readState(b)).net.transport, 'B stayed on WebRTC').toBe('webrtc');
-      } finally {
-        await Promise.all([stopStarWatch(a), stopStarWatch(b)]);
-      }
+      const annId = await userIdOf(ann);
+      const round = await waitForStarRound(a);
+      const names = { a: "A's tab (node A)", b: "B's tab (node B)" };
+      await catchStarSeenByBoth({ a, userId: annId, nickname: ann.nickname, b, round, names });
+      expect((await readState(b)).net.transport, 'B stayed on WebRTC').toBe('webrtc');
     });
 
     test('B on ?rtc=off plays over the WebSocket relayed between nodes: each sees the other move', async () => {
       const [a, b] = [tab(ann), tab(ben)];
-      const [annId, benId] = await Promise.all([idOf(ann), idOf(ben)]);
+      const [annId, benId] = await Promise.all([userIdOf(ann), userIdOf(ben)]);
       // The same tab, reloaded without WebRTC: it resumes B's session on node B and rejoins by the room's link.
       await b.goto(`${DEBUG_PAGE}&rtc=off#/room/${roomId}`);
       expect(new URL(b.url()).origin).toBe(nodeB.baseUrl);

@@ -1,5 +1,3 @@
-import type { Page } from '@playwright/test';
-import { INTERMISSION_SECONDS, SHIP_RADIUS, STAR_RADIUS } from '@starcatch/shared';
 import { SOUND_STORAGE_KEY } from '../client/src/audio/sound-preference.ts';
 import {
   createRoomWithHandle,
@@ -12,32 +10,16 @@ import {
   sharedServerUrl,
   signedInPlayer,
   signInWithHandle,
+  tab,
   test,
   uniqueNickname,
+  userIdOf,
 } from './support/fixtures.ts';
-import { caughtStar, holdAndMeasure, positionOf, scoreOf } from './support/ship-motion.ts';
-import { flyToStars } from './support/star-pilot.ts';
-import { readStarWatch, type StarWatch, startStarWatch, stopStarWatch } from './support/star-watch.ts';
+import { holdAndMeasure, positionOf } from './support/ship-motion.ts';
+import { CATCH_DEADLINE_MS, catchStarSeenByBoth, roundWaitMs, waitForStarRound } from './support/star-catch.ts';
 
 /** The issue's promise: a move in one tab shows in another within this. */
 const MOVE_SEEN_DEADLINE_MS = 500;
-/** Round time the star test needs left before it starts, so no round ends (and resets scores) under it. */
-const MIN_ROUND_LEFT_MS = 25_000;
-/** Longest wait for such a round: the rest of a round that is too short, then the intermission. */
-const ROUND_WAIT_MS = MIN_ROUND_LEFT_MS + INTERMISSION_SECONDS * 1000 + 5_000;
-/** The pilot's budget for one star; it takes about 2–5 s from anywhere in the arena. */
-const CATCH_DEADLINE_MS = 20_000;
-/**
- * A star is taken when ship and star overlap; the tab's position of the ship may be one snapshot
- * (50 ms, 16 units at full speed) older than the catch, hence the slack.
- */
-const CAUGHT_STAR_DISTANCE = SHIP_RADIUS + STAR_RADIUS + 40;
-
-function tab(player: Player): Page {
-  const page = player.tabs[0];
-  if (!page) throw new Error(`${player.nickname} has no tab`);
-  return page;
-}
 
 test.describe
   .serial('playing: two tabs over WebRTC, one over the WebSocket', () => {
@@ -45,12 +27,6 @@ test.describe
     let ben: Player;
     let cal: Player;
     let roomId: string;
-
-    const idOf = async (player: Player): Promise<string> => {
-      const { session } = await readState(tab(player));
-      if (!session.user) throw new Error(`${player.nickname} is not signed in`);
-      return session.user.id;
-    };
 
     test.beforeAll(async ({ browser }) => {
       const [annName, benName, calName] = ['Ann', 'Ben', 'Cal'].map(uniqueNickname) as [string, string, string];
@@ -84,7 +60,7 @@ test.describe
     });
 
     test('a held key moves the ship, and the other tab sees it within 500 ms', async () => {
-      const annId = await idOf(ann);
+      const annId = await userIdOf(ann);
       const own = await positionOf(tab(ann), annId);
       const delay = await holdAndMeasure(tab(ann), tab(ben), annId);
       console.log(`move seen tab→tab over WebRTC: ${delay.toFixed(1)} ms`);
@@ -102,7 +78,7 @@ test.describe
       await expect
         .poll(async () => (await readState(tab(cal))).net)
         .toMatchObject({ transport: 'websocket', dataChannels: { events: false, state: false } });
-      const calId = await idOf(cal);
+      const calId = await userIdOf(cal);
       const delay = await holdAndMeasure(tab(cal), tab(ann), calId);
       console.log(`move seen tab→tab from a WebSocket player: ${delay.toFixed(1)} ms`);
       expect(delay).toBeLessThan(MOVE_SEEN_DEADLINE_MS);
@@ -112,62 +88,21 @@ test.describe
     });
 
     test("a star collected by A raises A's score in both tabs", async () => {
-      test.setTimeout(ROUND_WAIT_MS + CATCH_DEADLINE_MS + 20_000);
+      test.setTimeout(roundWaitMs() + CATCH_DEADLINE_MS + 20_000);
       const [a, b] = [tab(ann), tab(ben)];
-      const annId = await idOf(ann);
-      await expect
-        .poll(
-          async () => {
-            const { round, stars } = (await readState(a)).game;
-            return round.phase === 'playing' && (round.remainingMs ?? 0) > MIN_ROUND_LEFT_MS && stars.length > 0;
-          },
-          { timeout: ROUND_WAIT_MS, message: `a round with ${MIN_ROUND_LEFT_MS} ms left and stars on the field` },
-        )
-        .toBe(true);
-      const { round } = (await readState(a)).game;
+      const annId = await userIdOf(ann);
+      const round = await waitForStarRound(a);
       // The catch plays a sound in A's tab (its key presses unlock audio): that must not throw either.
       const errors: Error[] = [];
       const onError = (error: Error): void => {
         errors.push(error);
       };
       a.on('pageerror', onError);
-      const before = { a: await scoreOf(a, annId), b: await scoreOf(b, annId) };
-      await Promise.all([startStarWatch(a, annId, before.a), startStarWatch(b, annId, before.b)]);
       try {
-        const run = await flyToStars(a, annId, before.a, CATCH_DEADLINE_MS);
-        console.log(`${ann.nickname} caught a star ${run.elapsedMs} ms after the first key (targets ${run.targets})`);
-        expect((await readState(a)).game.round.round, 'the round ended while the ship flew').toBe(round.round);
-
-        const seenByA = await readStarWatch(a);
-        const caught = caughtStar(seenByA);
-        expect(caught.distance, `star ${caught.id} is where A's ship was when its score rose`).toBeLessThan(
-          CAUGHT_STAR_DISTANCE,
-        );
-        for (const page of [a, b]) {
-          await expect
-            .poll(async () => (await readState(page)).game.stars.map((star) => star.id))
-            .not.toContain(caught.id);
-        }
-        await expect.poll(async () => (await readStarWatch(b)).rise).not.toBeNull();
-        expect(await scoreOf(a, annId)).toBeGreaterThanOrEqual(before.a + 1);
-        expect(await scoreOf(b, annId)).toBeGreaterThanOrEqual(before.b + 1);
-
-        const seenByB = await readStarWatch(b);
-        const riseA = seenByA.rise as NonNullable<StarWatch['rise']>;
-        const riseB = seenByB.rise as NonNullable<StarWatch['rise']>;
-        const goneIn = (watch: StarWatch) => watch.stars.find((star) => star.id === caught.id)?.goneAt ?? null;
-        const goneA = goneIn(await readStarWatch(a));
-        const goneB = goneIn(seenByB);
-        const sinceA = (at: number | null) => (at === null ? '?' : `${(at - riseA.at).toFixed(1)} ms`);
-        console.log(
-          `relative to A's tab showing the new score: B shows it ${sinceA(riseB.at)}; ` +
-            `star ${caught.id} leaves A ${sinceA(goneA)}, B ${sinceA(goneB)}`,
-        );
-        expect(round.round, 'the round ended before B saw the score').toBe((await readState(b)).game.round.round);
+        await catchStarSeenByBoth({ a, userId: annId, nickname: ann.nickname, b, round });
         expect(errors, 'errors thrown in A’s tab while it played').toEqual([]);
       } finally {
         a.off('pageerror', onError);
-        await Promise.all([stopStarWatch(a), stopStarWatch(b)]);
       }
     });
 

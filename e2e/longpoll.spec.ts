@@ -15,8 +15,10 @@ import {
   sharedServerUrl,
   signedInPlayer,
   signInWithHandle,
+  tab,
   test,
   uniqueNickname,
+  userIdOf,
 } from './support/fixtures.ts';
 import { type RunningServer, startServer } from './support/server-process.ts';
 
@@ -27,18 +29,6 @@ import { type RunningServer, startServer } from './support/server-process.ts';
 const FALLBACK_DEADLINE_MS = 10_000;
 /** A chat message reaches the other tab within this, whichever transport each tab uses. */
 const CHAT_DEADLINE_MS = 1_000;
-
-function tab(player: Player): Page {
-  const page = player.tabs[0];
-  if (!page) throw new Error(`${player.nickname} has no tab`);
-  return page;
-}
-
-async function userIdOf(player: Player): Promise<string> {
-  const { session } = await readState(tab(player));
-  if (!session.user) throw new Error(`${player.nickname} is not signed in`);
-  return session.user.id;
-}
 
 /** Time from `from` sending a lobby message to `to` having it, as the receiving tab stamped it. */
 async function chatDelay(from: Page, to: Page, body: string): Promise<number> {

@@ -1,5 +1,4 @@
 import type { Page } from '@playwright/test';
-import { INTERMISSION_SECONDS } from '@starcatch/shared';
 import {
   createRoomWithHandle,
   DEBUG_PAGE,
@@ -9,9 +8,11 @@ import {
   readState,
   reportProblems,
   sharedServerUrl,
+  tab,
   test,
   uniqueNickname,
 } from './support/fixtures.ts';
+import { roundWaitMs, waitForStarRound } from './support/star-catch.ts';
 import { flyToStars } from './support/star-pilot.ts';
 
 /**
@@ -41,7 +42,6 @@ const OWN_JUMP_BOUND = 8;
 const FLIGHT_MS = 8_000;
 /** Round time needed for the star test, so no round ends (and resets the scores) under it. */
 const MIN_ROUND_LEFT_MS = 35_000;
-const ROUND_WAIT_MS = MIN_ROUND_LEFT_MS + INTERMISSION_SECONDS * 1000 + 5_000;
 /** At 150 ms the pilot nudges more; it still takes a few seconds from anywhere in the arena. */
 const CATCH_DEADLINE_MS = 30_000;
 
@@ -57,12 +57,6 @@ const ZIGZAG: readonly (readonly string[])[] = [
   ['ArrowRight', 'ArrowUp'],
 ];
 const ZIGZAG_STEP_MS = 400;
-
-function tab(player: Player): Page {
-  const page = player.tabs[0];
-  if (!page) throw new Error(`${player.nickname} has no tab`);
-  return page;
-}
 
 async function playerOn(browser: import('@playwright/test').Browser, nickname: string, query: string): Promise<Player> {
   const context = await browser.newContext({ baseURL: sharedServerUrl() });
@@ -160,17 +154,9 @@ for (const path of [
       });
 
       test('a star caught in one tab counts in both', async () => {
-        test.setTimeout(ROUND_WAIT_MS + CATCH_DEADLINE_MS + 30_000);
+        test.setTimeout(roundWaitMs(MIN_ROUND_LEFT_MS) + CATCH_DEADLINE_MS + 30_000);
         const [a, b] = [tab(ann), tab(ben)];
-        await expect
-          .poll(
-            async () => {
-              const { round, stars } = (await readState(a)).game;
-              return round.phase === 'playing' && (round.remainingMs ?? 0) > MIN_ROUND_LEFT_MS && stars.length > 0;
-            },
-            { timeout: ROUND_WAIT_MS, message: `a round with ${MIN_ROUND_LEFT_MS} ms left and stars on the field` },
-          )
-          .toBe(true);
+        await waitForStarRound(a, MIN_ROUND_LEFT_MS);
         const before = { a: await scoreOf(a, annId), b: await scoreOf(b, annId) };
         const run = await flyToStars(a, annId, before.a, CATCH_DEADLINE_MS);
         console.log(`${path.transport}: ${ann.nickname} caught a star in ${run.elapsedMs} ms (targets ${run.targets})`);

@@ -9,8 +9,10 @@ import {
   readState,
   sharedServerUrl,
   signedInPlayer,
+  tab,
   test,
   uniqueNickname,
+  userIdOf,
 } from './support/fixtures.ts';
 
 /** One change of what a page saw, stamped with the page's epoch clock. */
@@ -24,18 +26,6 @@ declare global {
     /** Written by `recordInPage`: every change of the watched value, in order. */
     __seen?: Seen<string>[];
   }
-}
-
-function tab(player: Player): Page {
-  const page = player.tabs[0];
-  if (!page) throw new Error(`${player.nickname} has no tab`);
-  return page;
-}
-
-async function userIdOf(player: Player): Promise<string> {
-  const { session } = await readState(tab(player));
-  if (!session.user) throw new Error(`${player.nickname} is not signed in`);
-  return session.user.id;
 }
 
 /**

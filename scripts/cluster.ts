@@ -14,21 +14,19 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ApiPath } from '@starcatch/shared';
 import * as postgres from './services/postgres.ts';
 import * as redis from './services/redis.ts';
+import { formatPinoLine, paint } from './terminal-log.ts';
 
 const root = resolve(import.meta.dirname, '..');
-/** How long a node may take to answer /api/v1/health after it starts. */
+/** How long a node may take to answer `ApiPath.health` after it starts. */
 const NODE_READY_TIMEOUT_MS = 30_000;
 const READY_POLL_MS = 200;
 /** How long a node may take to drain and exit after SIGTERM before it gets SIGKILL. */
 const NODE_STOP_TIMEOUT_MS = 10_000;
-/** pino's numeric levels. */
-const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 const COLORS = [36, 35, 33, 32, 34];
 
-const color = process.stdout.isTTY && !process.env.NO_COLOR;
-const paint = (code: number, text: string): string => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
 const say = (text: string): void => console.log(`${paint(1, '[cluster]')} ${text}`);
 
 interface Node {
@@ -131,7 +129,7 @@ async function waitUntilReady(node: Node): Promise<void> {
     if (await healthy(node.port)) return;
     if (Date.now() > deadline) {
       throw new Error(
-        `${node.name} did not answer /api/v1/health within NODE_READY_TIMEOUT_MS (${NODE_READY_TIMEOUT_MS} ms)`,
+        `${node.name} did not answer ${ApiPath.health} within NODE_READY_TIMEOUT_MS (${NODE_READY_TIMEOUT_MS} ms)`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
@@ -140,7 +138,7 @@ async function waitUntilReady(node: Node): Promise<void> {
 
 function healthy(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/api/v1/health', timeout: 2_000, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: ApiPath.health, timeout: 2_000, agent: false }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });
@@ -209,21 +207,4 @@ function parsePorts(text: string): number[] {
     process.exit(78);
   }
   return list;
-}
-
-/** The nodes log pino JSON; in a terminal "INFO  message key=value" reads better. */
-function formatPinoLine(line: string): string {
-  let entry: Record<string, unknown>;
-  try {
-    entry = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return line;
-  }
-  const { level, msg, time: _time, hostname: _hostname, ...rest } = entry;
-  const label = LEVELS[Number(level)] ?? String(level);
-  const extra = Object.entries(rest)
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(' ');
-  const levelText = paint(Number(level) >= 50 ? 31 : Number(level) >= 40 ? 33 : 2, label.padEnd(5));
-  return `${levelText} ${String(msg ?? '')}${extra ? paint(2, ` ${extra}`) : ''}`;
 }

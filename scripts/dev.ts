@@ -10,18 +10,15 @@ import { EventEmitter } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { color, formatPinoLine, paint } from './terminal-log.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const serverPort = process.env.STARCATCH_SERVER_PORT ?? '4000';
 /** How long a child may take to exit after SIGTERM before it gets SIGKILL. */
 const STOP_TIMEOUT_MS = 5_000;
-/** pino's numeric levels. */
-const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 const tscBin = resolve(dirname(fileURLToPath(import.meta.resolve('typescript/package.json'))), 'bin', 'tsc');
 const viteBin = resolve(dirname(fileURLToPath(import.meta.resolve('vite/package.json'))), 'bin', 'vite.js');
-const color = process.stdout.isTTY && !process.env.NO_COLOR;
-const paint = (code: number, text: string): string => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
 
 interface Task {
   readonly name: string;
@@ -47,7 +44,9 @@ const library = start(
 await new Promise<void>((built) =>
   library.lines.on('line', (line) => /Watching for file changes/.test(line) && built()),
 );
-start('server', 36, [process.execPath, '--watch', 'server/src/main.ts'], { PORT: serverPort }, formatPinoLine);
+start('server', 36, [process.execPath, '--watch', 'server/src/main.ts'], { PORT: serverPort }, (line) =>
+  formatPinoLine(line, ['pid']),
+);
 start(
   'vite',
   35,
@@ -102,21 +101,4 @@ function stopAll(): void {
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS).unref();
   }
-}
-
-/** The server logs pino JSON; in a terminal "INFO  message key=value" reads better. */
-function formatPinoLine(line: string): string {
-  let entry: Record<string, unknown>;
-  try {
-    entry = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return line;
-  }
-  const { level, msg, time: _time, pid: _pid, hostname: _hostname, ...rest } = entry;
-  const label = LEVELS[Number(level)] ?? String(level);
-  const extra = Object.entries(rest)
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(' ');
-  const levelText = paint(Number(level) >= 50 ? 31 : Number(level) >= 40 ? 33 : 2, label.padEnd(5));
-  return `${levelText} ${String(msg ?? '')}${extra ? paint(2, ` ${extra}`) : ''}`;
 }

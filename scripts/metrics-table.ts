@@ -12,6 +12,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ApiPath } from '@starcatch/shared';
+import { METRICS_PATH } from '../server/src/http/metrics-route.ts';
 import {
   currentSection,
   type MetricFamily,
@@ -119,20 +121,20 @@ async function stop(child: ChildProcess): Promise<void> {
 /** Some sign-ins and reads, so that the process has allocated and collected garbage before the scrape. */
 async function exercise(url: string): Promise<void> {
   for (let i = 0; i < 40; i++) {
-    const response = await fetch(`${url}/api/v1/session`, {
+    const response = await fetch(`${url}${ApiPath.session}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ nickname: `metrics${i}` }),
     });
     if (response.status !== 201) throw new Error(`sign-in on ${url}: ${response.status}`);
-    await Promise.all(['/api/v1/rooms', '/api/v1/leaderboard', '/api/v1/health'].map((path) => fetch(`${url}${path}`)));
+    await Promise.all([ApiPath.rooms, ApiPath.leaderboard, ApiPath.health].map((path) => fetch(`${url}${path}`)));
   }
 }
 
 /** The families of one scrape. Labels no sample showed (nothing in flight at the time) come from prom-client. */
 async function scrape(url: string): Promise<Map<string, MetricFamily>> {
-  const response = await fetch(`${url}/metrics`);
-  if (response.status !== 200) throw new Error(`GET ${url}/metrics: ${response.status}`);
+  const response = await fetch(`${url}${METRICS_PATH}`);
+  if (response.status !== 200) throw new Error(`GET ${url}${METRICS_PATH}: ${response.status}`);
   const families = parseExposition(await response.text());
   const declared = defaultMetricLabels();
   for (const [name, family] of families) {

@@ -4,6 +4,7 @@ import {
   ApiPath,
   ChatEvent,
   Direction,
+  ErrorCode,
   encodeInput,
   GameChannelEvent,
   type GameNoticePayload,
@@ -15,6 +16,7 @@ import {
   type WebRtcStatePayload,
 } from '@starcatch/shared';
 import WebSocket from 'ws';
+import { signInGuest } from '../../server/test/support/guest-sign-in.ts';
 import {
   addLoopbackCandidate,
   createLoopbackOffer,
@@ -23,8 +25,8 @@ import {
   onLoopbackCandidate,
 } from '../../server/test/support/loopback-offerer.ts';
 import { bothOpen } from '../support/loopback-negotiation.ts';
+import { sleep } from '../support/measure.ts';
 import { PhoenixWire, type Reply } from '../support/phoenix-wire.ts';
-import { signIn } from '../webrtc/bot.ts';
 import {
   type AbusePlan,
   type AbuseReport,
@@ -106,7 +108,6 @@ function replyOutcome(reply: Reply): string {
   const reason = (reply.response as { reason?: unknown } | null)?.reason;
   return reply.status === 'error' && typeof reason === 'string' ? reason : reply.status;
 }
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Calls `action` `perSec` times a second, on average, from now until the stop. A timer that fell
@@ -168,8 +169,8 @@ async function start(plan: AbusePlan): Promise<void> {
     }
   };
   const openWire = async (nickname: string): Promise<{ wire: PhoenixWire; userId: string; token: string }> => {
-    const { token, user } = await signIn(httpUrl, nickname, xff);
-    const wire = await PhoenixWire.open(socketEndpoint, token, xff);
+    const { token, user } = await signInGuest(httpUrl, nickname, xff);
+    const wire = await PhoenixWire.open(socketEndpoint, token, { forwardedFor: xff });
     closers.push(() => wire.close());
     return { wire, userId: user.id, token };
   };
@@ -364,7 +365,7 @@ async function start(plan: AbusePlan): Promise<void> {
       response.on('end', () => {
         const what = httpOutcome(response.statusCode ?? 0, body);
         settle(what);
-        if (what.includes('too_many_connections')) spendHeld();
+        if (what.includes(ErrorCode.tooManyConnections)) spendHeld();
         request.destroy();
       });
       response.on('error', () => settle('error: response'));

@@ -1,13 +1,14 @@
-import type { ReportTable } from '../webrtc/report.ts';
+import {
+  DELIVERY_HEADER,
+  deliveryCells,
+  fmt,
+  LATENCY_HEADER,
+  latencyCells,
+  type ReportTable,
+  signed,
+} from '../support/report-table.ts';
 import type { AttackCount } from './abuse-protocol.ts';
 import type { AbuseResult, AbuseRun } from './suite.ts';
-
-const fmt = (value: number | undefined, digits: number): string =>
-  value === undefined || !Number.isFinite(value)
-    ? '–'
-    : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const signed = (value: number, digits: number): string =>
-  Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${fmt(value, digits)}` : '–';
 
 /** The attacks in the order the tables list them, with the rate the plan aimed at (per second). */
 function targets(result: AbuseResult): [string, number | undefined][] {
@@ -77,12 +78,8 @@ export function abuseTables(result: AbuseResult): ReportTable[] {
         'run',
         'players',
         'inputs',
-        'acked %',
-        'snap/s',
-        'missed %',
-        'p50 ms',
-        'p99 ms',
-        'max ms',
+        ...DELIVERY_HEADER,
+        ...LATENCY_HEADER,
         'srv CPU %',
         'srv lag p99',
         'bots %',
@@ -96,12 +93,8 @@ export function abuseTables(result: AbuseResult): ReportTable[] {
         run.condition,
         String(run.players),
         String(run.inputs),
-        fmt(run.ackedPercent, 2),
-        fmt(run.snapshotsPerSec, 1),
-        fmt(run.missedPercent, 2),
-        fmt(run.p50Ms, 1),
-        fmt(run.p99Ms, 1),
-        fmt(run.maxMs, 0),
+        ...deliveryCells(run),
+        ...latencyCells(run),
         fmt(run.serverCpuPercent, 1),
         fmt(run.serverLoopLagP99Ms, 1),
         fmt(run.botCpuPercent, 1),

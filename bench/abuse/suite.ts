@@ -2,16 +2,21 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { LobbyEvent, Topic } from '@starcatch/shared';
 import { type Config, loadConfig } from '../../server/src/config.ts';
+import { signInGuest } from '../../server/test/support/guest-sign-in.ts';
 import { allowedCpus, onServerCpus, pinLoadSide, releaseLoadSide } from '../cluster/affinity.ts';
-import { ClusterFleet } from '../cluster/bot-fleet.ts';
-import type { ClusterPlayer, ProcessWindow } from '../cluster/bot-protocol.ts';
-import { cpuPercents, type Latency, latencyOf, readCpu, sleep, sortedOf } from '../cluster/measure.ts';
+import {
+  type ClusterFleet,
+  type ClusterPlayer,
+  type ProcessWindow,
+  startClusterFleet,
+} from '../cluster/bot-protocol.ts';
+import { cpuPercents, readCpu } from '../cluster/measure.ts';
 import { Resources, releaseOnSignal } from '../cluster/resources.ts';
 import { nextMessage, stopChild } from '../support/child-process.ts';
 import { probe } from '../support/http-probe.ts';
+import { type Latency, latencyOf, sleep, sortedOf } from '../support/measure.ts';
 import { PhoenixWire } from '../support/phoenix-wire.ts';
 import { type RealServer, startRealServer } from '../support/real-server.ts';
-import { signIn } from '../webrtc/bot.ts';
 import { type AbusePlan, type AbuseReport, type FromAbuser, JOINS_PER_CYCLE, type ToAbuser } from './abuse-protocol.ts';
 
 /**
@@ -131,8 +136,8 @@ export async function runAbuseSuite(options: AbuseOptions, log: (line: string) =
     server = started;
     resources.add('server', () => started.stop());
 
-    const host = await signIn(started.httpUrl, 'AbuseHost', HOST_ADDRESS);
-    const lobby = await PhoenixWire.open(started.socketEndpoint, host.token, HOST_ADDRESS);
+    const host = await signInGuest(started.httpUrl, 'AbuseHost', HOST_ADDRESS);
+    const lobby = await PhoenixWire.open(started.socketEndpoint, host.token, { forwardedFor: HOST_ADDRESS });
     resources.add('lobby socket', () => lobby.close());
     await lobby.join(Topic.lobby);
     const created = await lobby.push(Topic.lobby, LobbyEvent.createRoom, {
@@ -144,7 +149,7 @@ export async function runAbuseSuite(options: AbuseOptions, log: (line: string) =
       throw new Error(`room:create: ${created.status} ${JSON.stringify(created.response)}`);
     }
 
-    const fleet = await ClusterFleet.start(1, started.httpUrl, started.socketEndpoint);
+    const fleet = await startClusterFleet(1, started.httpUrl, started.socketEndpoint);
     resources.add('bot process', () => fleet.stop());
     const players: ClusterPlayer[] = Array.from({ length: options.players }, (_, i) => ({
       roomId,

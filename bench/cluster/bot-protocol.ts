@@ -1,4 +1,5 @@
-/** IPC between the cluster suite and its bot processes (`serialization: 'advanced'`, so typed arrays pass). */
+/** The cluster suites' players and windows, over the bench's bot IPC (`support/bot-protocol.ts`). */
+import { BotFleet } from '../support/bot-fleet.ts';
 import type { BotTransport, BotWindow } from './cluster-bot.ts';
 
 export interface ClusterPlayer {
@@ -13,28 +14,6 @@ export interface ClusterPlayer {
   readonly forwardedFor?: string;
 }
 
-/** Suite → bot process. */
-export type ToBots =
-  | {
-      readonly type: 'connect';
-      readonly id: number;
-      readonly players: readonly ClusterPlayer[];
-      /** Negotiations in flight at once in this process. */
-      readonly concurrency: number;
-      readonly openTimeoutMs: number;
-    }
-  | { readonly type: 'measure'; readonly id: number; readonly windowMs: number; readonly drainMs: number }
-  | { readonly type: 'stop' };
-
-export interface ConnectReport {
-  readonly connected: number;
-  readonly failed: number;
-  /** The first few failure messages. */
-  readonly errors: readonly string[];
-  /** Sign-in to playing (room joined and, for WebRTC, both DataChannels open), per connected bot, ms. */
-  readonly setupMs: Float64Array;
-}
-
 export interface ProcessWindow {
   /** Every bot of the process, lost ones included. */
   readonly bots: readonly BotWindow[];
@@ -43,9 +22,9 @@ export interface ProcessWindow {
   readonly loopDelayMaxMs: number;
 }
 
-/** Bot process → suite. */
-export type FromBots =
-  | { readonly type: 'ready' }
-  | ({ readonly type: 'connected'; readonly id: number } & ConnectReport)
-  | ({ readonly type: 'measured'; readonly id: number } & ProcessWindow)
-  | { readonly type: 'failed'; readonly message: string };
+/** Bot processes (`bot-process.ts`) whose players all use one node: a suite runs one fleet per node. */
+export type ClusterFleet = BotFleet<ClusterPlayer, ProcessWindow>;
+
+/** Setup is sign-in to playing: room joined and, for WebRTC, both DataChannels open. */
+export const startClusterFleet = (processes: number, httpUrl: string, socketEndpoint: string): Promise<ClusterFleet> =>
+  BotFleet.start(new URL('./bot-process.ts', import.meta.url), processes, httpUrl, socketEndpoint);

@@ -1,7 +1,5 @@
 import {
-  Direction,
   decodeSnapshot,
-  encodeInput,
   GameChannelEvent,
   PlayerTransport,
   StateEncoding,
@@ -9,18 +7,16 @@ import {
   WebRtcEvent,
   type WebRtcStatePayload,
 } from '@starcatch/shared';
+import { signInGuest } from '../../server/test/support/guest-sign-in.ts';
 import { createLoopbackOfferer, type LoopbackOfferer } from '../../server/test/support/loopback-offerer.ts';
+import { Meter } from '../support/bot-meter.ts';
+import { INPUT_RATE, InputAcks } from '../support/game-bot.ts';
 import { negotiateLoopbackPeer } from '../support/loopback-negotiation.ts';
 import { PhoenixWire } from '../support/phoenix-wire.ts';
-import { INPUT_RATE, signIn, snapshotTicksBetween } from '../webrtc/bot.ts';
-import { Meter } from '../webrtc/meter.ts';
 
 /** How a bot's game traffic travels: DataChannels to the room's host, or `room:<id>` on its socket. */
 export type BotTransport = PlayerTransport;
 
-const { up, down, left, right } = Direction;
-const STEERING = [up, up | right, right, right | down, down, down | left, left, left | up];
-const STEER_EVERY = 45;
 const INPUT_PERIOD_MS = 1000 / INPUT_RATE;
 /** Every bot's phase moves on by PHASE_STEP of the period each PHASE_EPOCH_MS (golden ratio: well spread). */
 const PHASE_EPOCH_MS = 1000;
@@ -75,11 +71,7 @@ export class ClusterBot {
   readonly #wire: PhoenixWire;
   readonly #roomTopic: string;
   #peer: LoopbackOfferer | undefined;
-  readonly #pendingSeq: number[] = [];
-  readonly #pendingAt: number[] = [];
-  #seq = 0;
-  #ack = 0;
-  #tick = -1;
+  readonly #inputs = new InputAcks(this.meter);
   #windowStart = Number.POSITIVE_INFINITY;
   #windowEnd = Number.NEGATIVE_INFINITY;
   #snapshotsOverSocket = 0;
@@ -115,8 +107,8 @@ export class ClusterBot {
     openTimeoutMs: number,
   ): Promise<ClusterBot> {
     const { transport } = player;
-    const { token, user } = await signIn(urls.http, player.nickname, player.forwardedFor);
-    const wire = await PhoenixWire.open(urls.socket, token, player.forwardedFor);
+    const { token, user } = await signInGuest(urls.http, player.nickname, player.forwardedFor);
+    const wire = await PhoenixWire.open(urls.socket, token, { forwardedFor: player.forwardedFor });
     const bot = new ClusterBot(wire, Topic.room(player.roomId), player.label, transport, player.phase);
     try {
       const userTopic = Topic.user(user.id);
@@ -193,14 +185,9 @@ export class ClusterBot {
   }
 
   sendInput(now: number): void {
-    const seq = ++this.#seq;
-    const bits = STEERING[Math.floor(seq / STEER_EVERY) % STEERING.length] ?? 0;
-    const input = encodeInput({ seq, bits, clientTime: Math.floor(now) });
+    const input = this.#inputs.next(now);
     if (this.#peer) this.#peer.state.send(Buffer.from(input.buffer));
     else this.#wire.pushBinary(this.#roomTopic, GameChannelEvent.input, input);
-    this.#pendingSeq.push(seq);
-    this.#pendingAt.push(now);
-    this.meter.input(now);
     // One period on, then later (never earlier) to the phase of that moment's epoch: no two inputs
     // closer than a period. Fell behind (a stalled process): the next slot after now, no burst.
     this.nextInputAt = this.#alignedFrom(this.nextInputAt + INPUT_PERIOD_MS);
@@ -235,27 +222,12 @@ export class ClusterBot {
     }
   }
 
-  /** As `webrtc/bot.ts`: the ack settles every input it covers. */
   #snapshot(data: Uint8Array, path: BotTransport): void {
     const at = performance.now();
     const decoded = decodeSnapshot(data);
     if (!decoded.ok) return;
     if (path === PlayerTransport.websocket && at >= this.#windowStart && at < this.#windowEnd)
       this.#snapshotsOverSocket++;
-    const { ackSeq, tick } = decoded.value;
-    this.meter.snapshot(at, this.#seq - Math.max(ackSeq, this.#ack));
-    if (this.#tick >= 0 && tick > this.#tick) {
-      this.meter.advance(at, tick - this.#tick, snapshotTicksBetween(this.#tick, tick));
-    }
-    this.#tick = Math.max(this.#tick, tick);
-    if (ackSeq <= this.#ack) return;
-    this.#ack = ackSeq;
-    let settled = 0;
-    while (settled < this.#pendingSeq.length && (this.#pendingSeq[settled] ?? 0) <= ackSeq) {
-      this.meter.ack(this.#pendingAt[settled] ?? at, at);
-      settled++;
-    }
-    this.#pendingSeq.splice(0, settled);
-    this.#pendingAt.splice(0, settled);
+    this.#inputs.snapshot(at, decoded.value);
   }
 }

@@ -1,8 +1,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { type LoadResult, quantile, runLoad } from '../fanout/load-generator.ts';
+import { type LoadResult, runLoad } from '../fanout/load-generator.ts';
 import { startServerChild } from '../fanout/server-child.ts';
 import { type FanoutScenario, SCENARIOS } from '../fanout/suite.ts';
 import { nextMessage, stopChild } from '../support/child-process.ts';
+import { quantile } from '../support/measure.ts';
 import { type CpuPlan, onServerCpus } from './affinity.ts';
 import { type CpuReading, cpuPercents, readCpu } from './measure.ts';
 import type { Resources } from './resources.ts';

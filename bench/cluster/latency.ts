@@ -1,22 +1,14 @@
 import { SNAPSHOT_RATE, Topic } from '@starcatch/shared';
+import { signInGuest } from '../../server/test/support/guest-sign-in.ts';
+import type { ConnectReport } from '../support/bot-protocol.ts';
+import { createRoom } from '../support/game-bot.ts';
+import { type Latency, latencyOf, sleep, sortedOf } from '../support/measure.ts';
 import { PhoenixWire } from '../support/phoenix-wire.ts';
 import type { RealServer } from '../support/real-server.ts';
-import { createRoom, signIn } from '../webrtc/bot.ts';
 import type { CpuPlan } from './affinity.ts';
-import { ClusterFleet } from './bot-fleet.ts';
-import type { ClusterPlayer, ConnectReport, ProcessWindow } from './bot-protocol.ts';
+import { type ClusterFleet, type ClusterPlayer, type ProcessWindow, startClusterFleet } from './bot-protocol.ts';
 import type { BotTransport, BotWindow } from './cluster-bot.ts';
-import {
-  cpuPercents,
-  type Latency,
-  latencyOf,
-  type RedisTraffic,
-  readCpu,
-  readRedis,
-  redisTraffic,
-  sleep,
-  sortedOf,
-} from './measure.ts';
+import { cpuPercents, type RedisTraffic, readCpu, readRedis, redisTraffic } from './measure.ts';
 import { redisCounters, startNode, waitForClusterNodes } from './nodes.ts';
 import type { Resources } from './resources.ts';
 import type { BenchPostgres } from './services.ts';
@@ -144,7 +136,7 @@ export async function runLatencyPart(
       readCpu({ redis: redis.pid === undefined ? [] : [redis.pid] }),
     ).redis as number;
 
-    const host = await signIn(a.httpUrl, 'ClusterHost');
+    const host = await signInGuest(a.httpUrl, 'ClusterHost');
     const lobby = await PhoenixWire.open(a.socketEndpoint, host.token);
     releases.push(resources.add('lobby socket', () => lobby.close()));
     await lobby.join(Topic.lobby);
@@ -186,7 +178,7 @@ async function runPhase(
   const releases: (() => Promise<void>)[] = [];
   try {
     for (const node of [a, b]) {
-      const fleet = await ClusterFleet.start(1, node.httpUrl, node.socketEndpoint);
+      const fleet = await startClusterFleet(1, node.httpUrl, node.socketEndpoint);
       fleets.push(fleet);
       releases.push(resources.add('bot process', () => fleet.stop()));
     }

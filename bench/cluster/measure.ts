@@ -1,34 +1,10 @@
 import os from 'node:os';
-import { quantile } from '../fanout/load-generator.ts';
-import { type MachineCpu, machineBusyPercent, readMachineCpu } from '../fanout/machine-cpu.ts';
+import { type MachineCpu, machineBusyPercent, readMachineCpu } from '../support/machine-cpu.ts';
 import type { RealServer } from '../support/real-server.ts';
 import { cpuOf, type RedisCounters, redisCounters } from './nodes.ts';
 import { type RedisInfo, redisInfo } from './services.ts';
 
-/** Small measuring helpers shared by the cluster suite's parts. */
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-/** All parts in one ascending array. */
-export function sortedOf(parts: readonly Float64Array[]): Float64Array {
-  const all = new Float64Array(parts.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    all.set(part, at);
-    at += part.length;
-  }
-  return all.sort();
-}
-
-export interface Latency {
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly maxMs: number;
-}
-
-export function latencyOf(sorted: Float64Array): Latency {
-  return { p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99), maxMs: quantile(sorted, 1) };
-}
+/** The cluster suite's measuring helpers (the general ones are in `support/measure.ts`). */
 
 /** CPU of groups of processes and of the whole machine at one moment. */
 export interface CpuReading {

@@ -1,4 +1,14 @@
-import type { ReportTable } from '../webrtc/report.ts';
+import {
+  DELIVERY_HEADER,
+  deliveryCells,
+  FANOUT_HEADER,
+  fanoutCells,
+  fmt,
+  LATENCY_HEADER,
+  latencyCells,
+  type ReportTable,
+  signed,
+} from '../support/report-table.ts';
 import { isClean, MAX_OTHER_CPU_PERCENT, MIN_OFFERED_PERCENT } from './fanout.ts';
 import type { GroupFigures, LatencyPhase } from './latency.ts';
 import type { RedisTraffic } from './measure.ts';
@@ -7,12 +17,6 @@ import type { ClusterResult } from './suite.ts';
 /** The WebSocket fallback's target: a remote player's p99 at most this much above the host's. */
 export const WEBSOCKET_P99_BUDGET_MS = 5;
 
-const fmt = (value: number | undefined, digits: number): string =>
-  value === undefined || !Number.isFinite(value)
-    ? '–'
-    : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const signed = (value: number, digits: number): string =>
-  Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${fmt(value, digits)}` : '–';
 const label = (phase: LatencyPhase): string => (phase.transport === 'webrtc' ? 'WebRTC' : 'WebSocket');
 
 export function clusterTables(result: ClusterResult): ReportTable[] {
@@ -25,12 +29,8 @@ export function clusterTables(result: ClusterResult): ReportTable[] {
       g.role === 'host' ? 'host (node A)' : 'remote (node B)',
       String(g.bots),
       String(g.inputs),
-      fmt(g.ackedPercent, 2),
-      fmt(g.snapshotsPerSec, 1),
-      fmt(g.missedPercent, 2),
-      fmt(g.p50Ms, 1),
-      fmt(g.p99Ms, 1),
-      fmt(g.maxMs, 0),
+      ...deliveryCells(g),
+      ...latencyCells(g),
       g.role === 'remote' ? signed(phase.p50DeltaMs, 1) : '',
       g.role === 'remote' ? signed(phase.p99DeltaMs, 1) : '',
       String(g.lost),
@@ -48,12 +48,8 @@ export function clusterTables(result: ClusterResult): ReportTable[] {
         'group',
         'bots',
         'inputs',
-        'acked %',
-        'snap/s',
-        'missed %',
-        'p50 ms',
-        'p99 ms',
-        'max ms',
+        ...DELIVERY_HEADER,
+        ...LATENCY_HEADER,
         'Δp50 ms',
         'Δp99 ms',
         'lost',
@@ -78,9 +74,7 @@ export function clusterTables(result: ClusterResult): ReportTable[] {
         'over WS',
         'missed %',
         'unacked',
-        'p50 ms',
-        'p99 ms',
-        'max ms',
+        ...LATENCY_HEADER,
         'lost',
       ],
       rows: phases.flatMap((phase) =>
@@ -95,9 +89,7 @@ export function clusterTables(result: ClusterResult): ReportTable[] {
           String(bot.snapshotsOverSocket),
           fmt(bot.missedPercent, 2),
           fmt(bot.unackedAtSnapshot, 2),
-          fmt(bot.p50Ms, 1),
-          fmt(bot.p99Ms, 1),
-          fmt(bot.maxMs, 0),
+          ...latencyCells(bot),
           bot.lost ?? '',
         ]),
       ),
@@ -154,12 +146,7 @@ export function clusterTables(result: ClusterResult): ReportTable[] {
         'nodes',
         'round',
         'clients',
-        'offered %',
-        'deliv/s',
-        'loss %',
-        'p50 ms',
-        'p99 ms',
-        'srv CPU %',
+        ...FANOUT_HEADER,
         'Redis %',
         'srv µs/deliv',
         '+Redis µs/deliv',
@@ -173,12 +160,7 @@ export function clusterTables(result: ClusterResult): ReportTable[] {
         r.topology,
         String(r.round),
         String(r.clients),
-        fmt(r.offeredPercent, 1),
-        fmt(r.deliveredPerSec, 0),
-        fmt(r.lossPercent, 2),
-        fmt(r.latencyP50Ms, 2),
-        fmt(r.latencyP99Ms, 2),
-        fmt(r.serverCpuPercent, 1),
+        ...fanoutCells(r),
         fmt(r.redisCpuPercent, 1),
         fmt(r.serverMicrosPerDelivery, 2),
         r.topology === '2 nodes' ? fmt(r.totalMicrosPerDelivery, 2) : '',
@@ -241,9 +223,7 @@ export function clusterTables(result: ClusterResult): ReportTable[] {
         'ms/s per player',
         'Redis %',
         '+Redis ms/s',
-        'p50 ms',
-        'p99 ms',
-        'max ms',
+        ...LATENCY_HEADER,
         'acked %',
         'deliv %',
         'lost',
@@ -262,9 +242,7 @@ export function clusterTables(result: ClusterResult): ReportTable[] {
         fmt(w.serverCpuMsPerPlayer, 2),
         fmt(w.redisCpuPercent, 1),
         fmt(w.totalCpuMsPerPlayer, 2),
-        fmt(w.p50Ms, 1),
-        fmt(w.p99Ms, 1),
-        fmt(w.maxMs, 0),
+        ...latencyCells(w),
         fmt(w.ackedPercent, 2),
         fmt(w.deliveryPercent, 2),
         String(w.lostPlayers),

@@ -1,11 +1,12 @@
 import { Topic } from '@starcatch/shared';
+import { signInGuest } from '../../server/test/support/guest-sign-in.ts';
+import { createRoom } from '../support/game-bot.ts';
+import { type Latency, latencyOf, sleep, sortedOf } from '../support/measure.ts';
 import { PhoenixWire } from '../support/phoenix-wire.ts';
 import type { RealServer } from '../support/real-server.ts';
-import { createRoom, signIn } from '../webrtc/bot.ts';
 import type { CpuPlan } from './affinity.ts';
-import { ClusterFleet } from './bot-fleet.ts';
-import type { ClusterPlayer, ProcessWindow } from './bot-protocol.ts';
-import { cpuPercents, type Latency, latencyOf, readCpu, sleep, sortedOf } from './measure.ts';
+import { type ClusterPlayer, type ProcessWindow, startClusterFleet } from './bot-protocol.ts';
+import { cpuPercents, readCpu } from './measure.ts';
 import { processTree, startNode, waitForClusterNodes } from './nodes.ts';
 import type { Resources } from './resources.ts';
 import { type BenchPostgres, roomHost, startRedis } from './services.ts';
@@ -107,7 +108,7 @@ async function runOne(
     const serverPids = processTree(server.pid);
 
     const rooms = Math.ceil(options.players / options.roomSize);
-    const host = await signIn(server.httpUrl, 'WorkersHost');
+    const host = await signInGuest(server.httpUrl, 'WorkersHost');
     const roomIds: string[] = [];
     for (let i = 0; i < rooms; i++) {
       // A new connection per room: round-robin puts consecutive ones on alternate workers.
@@ -122,7 +123,7 @@ async function runOne(
       roomsPerNode[node] = (roomsPerNode[node] ?? 0) + 1;
     }
 
-    const fleet = await ClusterFleet.start(options.botProcesses, server.httpUrl, server.socketEndpoint);
+    const fleet = await startClusterFleet(options.botProcesses, server.httpUrl, server.socketEndpoint);
     releases.push(resources.add('bot processes', () => fleet.stop()));
     const players: ClusterPlayer[] = roomIds.flatMap((roomId, room) =>
       Array.from({ length: options.roomSize }, (_, i) => ({

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Topic } from '@starcatch/shared';
 import { SessionTokens } from '../../server/src/auth/session-token.ts';
-import { clock } from '../fanout/load-protocol.ts';
+import { clock } from '../support/measure.ts';
 import type { ClientProcessConfig, FromClient, RampReport, ToClient } from './client-protocol.ts';
 import { type FailureKind, type HoldCounters, IdleSocket } from './idle-socket.ts';
 
@@ -29,7 +29,8 @@ const sockets: IdleSocket[] = [];
 
 function tokenFor(n: number): { token: string; topic: string } {
   const id = `bench${n}`;
-  return { token: tokens.sign({ id, nickname: id.slice(0, 16), color: '#7fdbff' }), topic: Topic.user(id) };
+  const topic = config.channel === 'room' ? Topic.room(id) : Topic.user(id);
+  return { token: tokens.sign({ id, nickname: id.slice(0, 16), color: '#7fdbff' }), topic };
 }
 
 function ramp(startAt: number): Promise<RampReport> {

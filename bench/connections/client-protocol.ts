@@ -15,6 +15,11 @@ export interface ClientProcessConfig {
   readonly maxInFlight: number;
   readonly timeoutMs: number;
   readonly heartbeatMs: number;
+  /**
+   * The channel each socket joins: its own `user:<id>` on the game server (default), or its own
+   * `room:<id>` on the bare library and raw servers of the library comparison.
+   */
+  readonly channel?: 'user' | 'room';
 }
 
 /** Suite → client process. */

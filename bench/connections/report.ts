@@ -1,3 +1,4 @@
+import type { LibraryVsRawResult } from './library-vs-raw.ts';
 import type { ServerMemory } from './server-memory.ts';
 import type { ConnectionsResult } from './suite.ts';
 
@@ -117,4 +118,55 @@ function memoryRow(when: string, memory: ServerMemory): string[] {
 function fmt(value: number, digits: number): string {
   if (!Number.isFinite(value)) return '–';
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** The library against the raw `ws` floor: every run, then each figure's medians and ratio. */
+export function libraryVsRawTables(r: LibraryVsRawResult): ConnectionsTable[] {
+  const { options } = r;
+  return [
+    {
+      title: 'Idle sockets: the Phoenix library vs a raw ws server (each socket joins its own room:<id>, V2 JSON)',
+      notes: [
+        `${fmt(options.target, 0)} sockets per ramp at ${fmt(options.ratePerSec, 0)}/s, at most ${options.maxInFlight} connects in flight; ${options.rounds} round(s) alternating raw/ours; ${r.pinning}.`,
+        'Memory as running: server RSS one second after the ramp minus before it, no GC forced. Join p99 by quarter: the attempts started in each quarter of the ramp.',
+      ],
+      header: [
+        'server',
+        'connected',
+        'failed',
+        'join p50 ms',
+        'p99 ms',
+        'max ms',
+        'p99 by quarter ms',
+        'srv µs/join',
+        'RSS KiB/conn',
+        'other CPU %',
+      ],
+      rows: r.runs.map((run) => [
+        run.kind,
+        fmt(run.connected, 0),
+        fmt(run.failed, 0),
+        fmt(run.joinP50Ms, 2),
+        fmt(run.joinP99Ms, 1),
+        fmt(run.joinMaxMs, 1),
+        run.joinP99ByQuarterMs.map((ms) => fmt(ms, 1)).join(' / '),
+        fmt(run.cpuMicrosPerJoin, 0),
+        fmt(run.rssKibPerConnection, 2),
+        fmt(run.otherCpuPercent, 0),
+      ]),
+    },
+    {
+      title: 'Idle sockets: library ÷ raw (medians over the rounds)',
+      notes: [],
+      header: ['figure', 'ours', 'raw', 'ours ÷ raw', 'target', 'verdict'],
+      rows: r.figures.map((f) => [
+        `${f.name} (${f.unit})`,
+        fmt(f.ours, 2),
+        fmt(f.raw, 2),
+        `${fmt(f.ratio, 2)}×`,
+        f.maxRatio === undefined ? '–' : `≤ ${fmt(f.maxRatio, 2)}×`,
+        f.maxRatio === undefined ? '–' : f.ratio <= f.maxRatio ? 'met' : 'missed',
+      ]),
+    },
+  ];
 }

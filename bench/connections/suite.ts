@@ -1,10 +1,9 @@
 import os from 'node:os';
 import { SessionTokens } from '../../server/src/auth/session-token.ts';
 import { connectionCap } from '../../server/src/http/connection-cap.ts';
-import { quantile } from '../fanout/load-generator.ts';
-import { clock } from '../fanout/load-protocol.ts';
-import { machineBusyPercent, readMachineCpu } from '../fanout/machine-cpu.ts';
 import { probe } from '../support/http-probe.ts';
+import { machineBusyPercent, readMachineCpu } from '../support/machine-cpu.ts';
+import { clock, quantile } from '../support/measure.ts';
 import { cpuPercent, type ProcStats, readOpenFilesLimit, readProcStats } from '../support/proc-stats.ts';
 import { BENCH_SECRET_KEY, type RealServer, startRealServer } from '../support/real-server.ts';
 import { startClientProcesses } from './client-processes.ts';
@@ -295,7 +294,7 @@ function total(stats: readonly (ProcStats | undefined)[]): ProcStats | undefined
   };
 }
 
-function p99ByQuarter(ramps: readonly RampReport[], rampMs: number): number[] {
+export function p99ByQuarter(ramps: readonly RampReport[], rampMs: number): number[] {
   const quarters: number[][] = [[], [], [], []];
   for (const { joinMs, joinStartedMs } of ramps) {
     joinMs.forEach((ms, i) => {

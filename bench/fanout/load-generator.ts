@@ -1,14 +1,8 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import {
-  clock,
-  type FromWorker,
-  type LoadClient,
-  type LoadWorkerConfig,
-  type ToWorker,
-  type WorkerReport,
-} from './load-protocol.ts';
-import { machineBusyPercent, readMachineCpu } from './machine-cpu.ts';
+import { machineBusyPercent, readMachineCpu } from '../support/machine-cpu.ts';
+import { clock } from '../support/measure.ts';
+import type { FromWorker, LoadClient, LoadWorkerConfig, ToWorker, WorkerReport } from './load-protocol.ts';
 
 export interface LoadOptions {
   readonly url: string;
@@ -167,11 +161,4 @@ function nextMessage(worker: Worker, type: 'ready' | 'done', timeoutMs: number):
     worker.on('error', onError);
     worker.on('exit', onExit);
   });
-}
-
-/** The value at quantile `q` (0–1) of an ascending array; NaN when empty. */
-export function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const at = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[at] as number;
 }

@@ -1,10 +1,5 @@
 /** Shared between the load-generator coordinator and its worker threads. */
 
-/** The clock every thread stamps and reads: ms since the epoch with sub-ms resolution. */
-export function clock(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 export interface LoadClient {
   /** Room number; the topic is `room:<room>`. */
   readonly room: number;

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
+import { clock } from '../support/measure.ts';
 import {
   decodeFrame,
   Event,
@@ -11,7 +12,7 @@ import {
   withV2Query,
 } from '../support/phoenix-frames.ts';
 import { FanoutChannel } from './bench-server.ts';
-import { clock, type FromWorker, type LoadWorkerConfig, type ToWorker } from './load-protocol.ts';
+import type { FromWorker, LoadWorkerConfig, ToWorker } from './load-protocol.ts';
 
 /**
  * One load-generator thread: owns a share of the clients, each a Phoenix V2 socket joined to its

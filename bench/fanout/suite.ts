@@ -1,5 +1,6 @@
+import { quantile } from '../support/measure.ts';
 import type { ServerKind } from './bench-server.ts';
-import { quantile, runLoad } from './load-generator.ts';
+import { runLoad } from './load-generator.ts';
 import { type CpuSample, startServerChild } from './server-child.ts';
 
 export interface FanoutScenario {

@@ -13,7 +13,7 @@ import {
 } from '@starcatch/shared';
 import { type GameConnection, Listeners } from '../../client/src/net/game-connection.ts';
 import type { LoopbackOfferer } from '../../server/test/support/loopback-offerer.ts';
-import type { BenchWire } from './bench-wire.ts';
+import type { PhoenixWire } from '../support/phoenix-wire.ts';
 
 /**
  * The client's `GameConnection` for a headless bot, on one path, with what the bench measures about it:
@@ -58,13 +58,13 @@ class AckTimer {
 export class WebSocketBotLink implements BotLink {
   readonly transport: PlayerTransport = 'websocket';
   readonly roundTrips: number[] = [];
-  readonly #wire: BenchWire;
+  readonly #wire: PhoenixWire;
   readonly #topic: string;
   readonly #snapshots = new Listeners<SnapshotMessage>();
   readonly #events = new Listeners<GameEventMessage>();
   readonly #acks = new AckTimer();
 
-  constructor(wire: BenchWire, topic: string) {
+  constructor(wire: PhoenixWire, topic: string) {
     this.#wire = wire;
     this.#topic = topic;
     wire.onBinary(topic, GameChannelEvent.snapshot, (bytes) => {

@@ -12,10 +12,11 @@ import {
 } from '@starcatch/shared';
 import { GameNetcode } from '../../client/src/game/game-netcode.ts';
 import type { NetcodeStats } from '../../client/src/state/netcode-stats.ts';
+import { signInGuest } from '../../server/test/support/guest-sign-in.ts';
 import { createLoopbackOfferer, type LoopbackOfferer } from '../../server/test/support/loopback-offerer.ts';
+import { createRoom } from '../support/game-bot.ts';
 import { negotiateLoopbackPeer } from '../support/loopback-negotiation.ts';
-import { createRoom, signIn } from '../webrtc/bot.ts';
-import { BenchWire } from './bench-wire.ts';
+import { PhoenixWire } from '../support/phoenix-wire.ts';
 import { type BotLink, DataChannelBotLink, WebSocketBotLink } from './bot-links.ts';
 
 /** A rendered frame every 16.7 ms, as a 60 Hz display would ask for. */
@@ -63,7 +64,7 @@ export class NetcodeBot {
   readonly transport: PlayerTransport;
   /** Milliseconds from another bot's key press to this bot drawing that ship move. */
   readonly viewDelays: number[] = [];
-  readonly #wire: BenchWire;
+  readonly #wire: PhoenixWire;
   readonly #peer: LoopbackOfferer | null;
   readonly #impairment: NetworkImpairment;
   readonly #random: SeededRandom;
@@ -81,7 +82,7 @@ export class NetcodeBot {
   private constructor(
     userId: string,
     transport: PlayerTransport,
-    wire: BenchWire,
+    wire: PhoenixWire,
     peer: LoopbackOfferer | null,
     impairment: NetworkImpairment,
     seed: number,
@@ -105,8 +106,8 @@ export class NetcodeBot {
   ): Promise<NetcodeBot> {
     const random = new SeededRandom(seed ^ 0x5bd1e995);
     const impairment = new NetworkImpairment(conditions, { timers: NODE_TIMERS, random: () => random.next() });
-    const { token, user } = await signIn(urls.http, nickname);
-    const wire = await BenchWire.open(urls.socket, token, impairment);
+    const { token, user } = await signInGuest(urls.http, nickname);
+    const wire = await PhoenixWire.open(urls.socket, token, { impairment });
     let peer: LoopbackOfferer | null = null;
     try {
       await wire.join(Topic.lobby);

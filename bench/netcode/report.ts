@@ -1,12 +1,7 @@
 import { describeNetworkConditions } from '@starcatch/shared';
-import type { ReportTable } from '../webrtc/report.ts';
+import { fmt, type ReportTable } from '../support/report-table.ts';
 import { DATA_CHANNEL_OVERHEAD_BYTES } from './rate-costs.ts';
 import { CONDITIONS, type NetcodeCell, type NetcodeResult, SNAPSHOT_RATES, TRANSPORTS } from './suite.ts';
-
-const fmt = (value: number | undefined, digits: number): string =>
-  value === undefined || !Number.isFinite(value)
-    ? '–'
-    : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 const TRANSPORT_NAMES = { webrtc: 'DataChannel', websocket: 'WebSocket' } as const;
 

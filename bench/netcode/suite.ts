@@ -6,7 +6,8 @@ import {
   type PlayerTransport,
 } from '@starcatch/shared';
 import { INPUT_REDUNDANCY } from '../../client/src/game/game-netcode.ts';
-import { machineBusyPercent, readMachineCpu } from '../fanout/machine-cpu.ts';
+import { machineBusyPercent, readMachineCpu } from '../support/machine-cpu.ts';
+import { sleep } from '../support/measure.ts';
 import { cpuPercent, readProcStats } from '../support/proc-stats.ts';
 import { type RealServer, startRealServer } from '../support/real-server.ts';
 import { NetcodeBot } from './netcode-bot.ts';
@@ -83,8 +84,6 @@ export interface NetcodeResult {
   readonly withoutRedundancy: readonly NetcodeCell[];
   readonly rateCosts: readonly RateCost[];
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 function median(values: readonly number[]): number {
   return percentile(values, 50);

@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -18,19 +17,6 @@ export function stopChild(child: ChildProcess, how: 'SIGTERM' | 'disconnect' = '
     });
     if (how === 'disconnect' && child.connected) child.disconnect();
     else child.kill('SIGTERM');
-  });
-}
-
-/** A port the kernel just handed out on loopback; the caller binds it right after. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
   });
 }
 

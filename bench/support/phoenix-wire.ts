@@ -1,3 +1,4 @@
+import { type ImpairedLane, LaneKind, type NetworkImpairment } from '@starcatch/shared';
 import WebSocket from 'ws';
 import {
   decodeFrame,
@@ -17,19 +18,39 @@ export type { Reply };
 
 /** Far above a loopback round trip even with both cores busy. */
 const REPLY_TIMEOUT_MS = 10_000;
+/** Far above any simulated round trip with its retransmissions. */
+const IMPAIRED_REPLY_TIMEOUT_MS = 15_000;
 /** What phoenix.js sends; the server closes sockets idle for 60 s. */
 const HEARTBEAT_MS = 30_000;
 const OPEN_TIMEOUT_MS = 10_000;
+
+export interface PhoenixWireOptions {
+  /** Sent as `X-Forwarded-For` with the handshake: the address the server's limits see. */
+  readonly forwardedFor?: string;
+  /**
+   * A simulated bad network every frame goes through after the handshake: one stream lane each way,
+   * as the browser's `impairedWebSocketClass` does (the netcode bench).
+   */
+  readonly impairment?: NetworkImpairment;
+}
 
 /**
  * A bare Phoenix V2 client on `ws`, just enough for a bench bot: join, push with a reply, listen to
  * pushes, heartbeat, and the binary frames of the WebSocket fallback (a binary `input` push out,
  * binary `snapshot` pushes in; the layouts of docs/protocol.md §7). Much lighter than phoenix.js
  * (no rejoin, no reconnect, no presence), so the bot processes spend their CPU on what they
- * measure, like a browser would.
+ * measure, like a browser would. It counts the bytes of every frame each way (Phoenix framing
+ * included), times a heartbeat's round trip, and with `impairment` carries every frame through a
+ * simulated bad network.
  */
 export class PhoenixWire {
+  /** Frame bytes sent and received. */
+  bytesOut = 0;
+  bytesIn = 0;
   readonly #ws: WebSocket;
+  readonly #out: ImpairedLane | undefined;
+  readonly #in: ImpairedLane | undefined;
+  readonly #replyTimeoutMs: number;
   readonly #pending = new Map<string, (reply: Reply) => void>();
   readonly #handlers = new Map<string, (payload: unknown) => void>();
   readonly #binaryHandlers = new Map<string, (payload: Buffer) => void>();
@@ -40,16 +61,26 @@ export class PhoenixWire {
   /** Called once if the socket closes before `close()`. */
   onLost: (() => void) | undefined;
 
-  private constructor(ws: WebSocket) {
+  private constructor(ws: WebSocket, impairment: NetworkImpairment | undefined) {
     this.#ws = ws;
+    this.#out = impairment?.lane(LaneKind.stream);
+    this.#in = impairment?.lane(LaneKind.stream);
+    this.#replyTimeoutMs = impairment ? IMPAIRED_REPLY_TIMEOUT_MS : REPLY_TIMEOUT_MS;
     ws.on('message', (data: Buffer, isBinary) => {
-      if (isBinary) this.#binary(data);
-      else this.#frame(decodeFrame(data.toString()));
+      this.bytesIn += data.byteLength;
+      const deliver = (): void => {
+        if (isBinary) this.#binary(data);
+        else this.#frame(decodeFrame(data.toString()));
+      };
+      if (this.#in) this.#in.carry(deliver);
+      else deliver();
     });
     ws.on('close', () => {
       clearInterval(this.#heartbeat);
       if (!this.#closed) this.onLost?.();
       this.#closed = true;
+      this.#out?.dispose();
+      this.#in?.dispose();
       for (const resolve of this.#pending.values()) resolve({ status: 'closed', response: null });
       this.#pending.clear();
     });
@@ -57,8 +88,9 @@ export class PhoenixWire {
     this.#heartbeat.unref();
   }
 
-  /** Opens `<socketEndpoint>/websocket?vsn=2.0.0&token=…`, with an `X-Forwarded-For` when given. */
-  static open(socketEndpoint: string, token: string, forwardedFor?: string): Promise<PhoenixWire> {
+  /** Opens `<socketEndpoint>/websocket?vsn=2.0.0&token=…`. */
+  static open(socketEndpoint: string, token: string, options: PhoenixWireOptions = {}): Promise<PhoenixWire> {
+    const { forwardedFor, impairment } = options;
     const ws = new WebSocket(
       withV2Query(webSocketUrl(socketEndpoint), { token }),
       forwardedFor ? { headers: { 'x-forwarded-for': forwardedFor } } : {},
@@ -75,7 +107,7 @@ export class PhoenixWire {
       ws.once('open', () => {
         clearTimeout(timer);
         ws.on('error', () => undefined);
-        resolve(new PhoenixWire(ws));
+        resolve(new PhoenixWire(ws, impairment));
       });
     });
   }
@@ -106,10 +138,9 @@ export class PhoenixWire {
     return this.#send(ref, encodeFrame(this.#joinRefs.get(topic) ?? null, ref, topic, event, payload));
   }
 
-  /** A binary push with no ref (nothing is replied to it). */
+  /** A binary push with no ref (the game's `input`: nothing is replied to it). */
   pushBinary(topic: string, event: string, payload: Uint8Array): void {
-    if (this.#closed) return;
-    this.#ws.send(encodeBinaryPush(this.#joinRefs.get(topic) ?? '', topic, event, payload), { binary: true });
+    if (!this.#closed) this.#write(encodeBinaryPush(this.#joinRefs.get(topic) ?? '', topic, event, payload));
   }
 
   /** One handler per topic and event, for JSON pushes and broadcasts. */
@@ -122,10 +153,30 @@ export class PhoenixWire {
     this.#binaryHandlers.set(`${topic}\n${event}`, handler);
   }
 
+  /** A Phoenix heartbeat; resolves with its round trip in ms (NaN when it got no reply). */
+  async ping(): Promise<number> {
+    const sentAt = performance.now();
+    const reply = await this.push(SOCKET_TOPIC, Event.heartbeat, {});
+    return reply.status === 'ok' ? performance.now() - sentAt : Number.NaN;
+  }
+
   close(): void {
     this.#closed = true;
     clearInterval(this.#heartbeat);
+    this.#out?.dispose();
+    this.#in?.dispose();
     this.#ws.terminate();
+  }
+
+  #write(data: string | Buffer): void {
+    this.bytesOut += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+    if (!this.#out) {
+      this.#ws.send(data);
+      return;
+    }
+    this.#out.carry(() => {
+      if (!this.#closed && this.#ws.readyState === WebSocket.OPEN) this.#ws.send(data);
+    });
   }
 
   /** Sends `frame` and resolves with the reply to `ref`. */
@@ -135,12 +186,12 @@ export class PhoenixWire {
       const timer = setTimeout(() => {
         this.#pending.delete(ref);
         resolve({ status: 'timeout', response: null });
-      }, REPLY_TIMEOUT_MS);
+      }, this.#replyTimeoutMs);
       this.#pending.set(ref, (reply) => {
         clearTimeout(timer);
         resolve(reply);
       });
-      this.#ws.send(frame);
+      this.#write(frame);
     });
   }
 

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiPath, SOCKET_PATH } from '@starcatch/shared';
+import { freePort } from '../../scripts/services/free-port.ts';
 import { METRICS_PATH } from '../../server/src/http/metrics-route.ts';
-import { freePort, stopChild } from './child-process.ts';
+import { stopChild } from './child-process.ts';
 import { parseMetrics, probe } from './http-probe.ts';
 import { webSocketUrl } from './phoenix-frames.ts';
 

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ReportTable } from './report-table.ts';
 
 /**
  * "No regressions": each suite's headline figures of this run against the last run that has the
@@ -463,12 +464,7 @@ const delta = (value: number, reference: number | undefined): string => {
 };
 
 /** One table per suite: this run, the last run and the baseline, with the noise and a verdict each. */
-export function vsLastTables(comparisons: readonly SuiteComparison[]): {
-  readonly title: string;
-  readonly notes: readonly string[];
-  readonly header: readonly string[];
-  readonly rows: readonly (readonly string[])[];
-}[] {
+export function vsLastTables(comparisons: readonly SuiteComparison[]): ReportTable[] {
   return comparisons.map((c) => ({
     title: `${c.suite} vs last (${c.scope}): last run ${c.lastRun ?? 'none'}; baseline ${c.baselineRun ?? 'none'}`,
     notes: c.note

@@ -1,30 +1,9 @@
-/** IPC between the WebRTC suite and its bot processes (`serialization: 'advanced'`, so typed arrays pass). */
+/** The WebRTC suite's players and windows, over the bench's bot IPC (`support/bot-protocol.ts`). */
+import { BotFleet } from '../support/bot-fleet.ts';
 
 export interface BotPlayer {
   readonly roomId: string;
   readonly nickname: string;
-}
-
-/** Suite → bot process. */
-export type ToBots =
-  | {
-      readonly type: 'connect';
-      readonly id: number;
-      readonly players: readonly BotPlayer[];
-      /** Negotiations in flight at once in this process. */
-      readonly concurrency: number;
-      readonly openTimeoutMs: number;
-    }
-  | { readonly type: 'measure'; readonly id: number; readonly windowMs: number; readonly drainMs: number }
-  | { readonly type: 'stop' };
-
-export interface ConnectReport {
-  readonly connected: number;
-  readonly failed: number;
-  /** The first few failure messages. */
-  readonly errors: readonly string[];
-  /** Sign-in to both DataChannels open, per connected bot, ms. */
-  readonly setupMs: Float64Array;
 }
 
 export interface WindowReport {
@@ -46,9 +25,8 @@ export interface WindowReport {
   readonly loopDelayMaxMs: number;
 }
 
-/** Bot process → suite. */
-export type FromBots =
-  | { readonly type: 'ready' }
-  | ({ readonly type: 'connected'; readonly id: number } & ConnectReport)
-  | ({ readonly type: 'measured'; readonly id: number } & WindowReport)
-  | { readonly type: 'failed'; readonly message: string };
+/** The WebRTC suite's bot processes (`bot-process.ts`); setup is sign-in to both DataChannels open. */
+export type WebRtcFleet = BotFleet<BotPlayer, WindowReport>;
+
+export const startWebRtcFleet = (processes: number, httpUrl: string, socketEndpoint: string): Promise<WebRtcFleet> =>
+  BotFleet.start(new URL('./bot-process.ts', import.meta.url), processes, httpUrl, socketEndpoint);

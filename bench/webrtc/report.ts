@@ -1,17 +1,5 @@
+import { fmt, type ReportTable } from '../support/report-table.ts';
 import { CONTENDED_OTHER_CPU_PERCENT, CRITERIA, type WebRtcResult, type WebRtcStep } from './suite.ts';
-
-/** A table for the runner to print: a title, notes under it, a header and rows of cells. */
-export interface ReportTable {
-  readonly title: string;
-  readonly notes: readonly string[];
-  readonly header: readonly string[];
-  readonly rows: readonly (readonly string[])[];
-}
-
-const fmt = (value: number | undefined, digits: number): string =>
-  value === undefined || !Number.isFinite(value)
-    ? '–'
-    : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** The WebRTC ramp as two tables (load and latency per step; connects and memory per step) and a summary. */
 export function webRtcTables(result: WebRtcResult): ReportTable[] {

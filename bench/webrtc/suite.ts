@@ -1,13 +1,13 @@
 import os from 'node:os';
 import { SNAPSHOT_RATE, Topic } from '@starcatch/shared';
-import { quantile } from '../fanout/load-generator.ts';
-import { machineBusyPercent, readMachineCpu } from '../fanout/machine-cpu.ts';
+import { signInGuest } from '../../server/test/support/guest-sign-in.ts';
+import { createRoom } from '../support/game-bot.ts';
+import { machineBusyPercent, readMachineCpu } from '../support/machine-cpu.ts';
+import { quantile, sleep, sortedOf } from '../support/measure.ts';
 import { PhoenixWire } from '../support/phoenix-wire.ts';
 import { readProcStats, receiveBufferSizes, udpReceiveBufferErrors } from '../support/proc-stats.ts';
 import { type RealServer, startRealServer } from '../support/real-server.ts';
-import { createRoom, signIn } from './bot.ts';
-import { BotFleet } from './bot-fleet.ts';
-import type { BotPlayer, WindowReport } from './bot-protocol.ts';
+import { type BotPlayer, startWebRtcFleet, type WebRtcFleet, type WindowReport } from './bot-protocol.ts';
 
 export const ROOM_SIZE = 8;
 
@@ -140,7 +140,6 @@ export interface WebRtcResult {
   readonly metricsAvailable: boolean;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const cpuMicrosOf = (pid: number): number => readProcStats(pid)?.cpuMicros ?? Number.NaN;
 const rssBytesOf = (pid: number): number => readProcStats(pid)?.rssBytes ?? Number.NaN;
 const sumCpu = (pids: readonly number[]): number => pids.reduce((total, pid) => total + cpuMicrosOf(pid), 0);
@@ -158,11 +157,11 @@ export async function runWebRtcSuite(options: WebRtcOptions, log: (line: string)
       ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=webrtc-server-${Date.now()}.cpuprofile`]
       : [],
   });
-  let fleet: BotFleet | undefined;
+  let fleet: WebRtcFleet | undefined;
   let lobby: PhoenixWire | undefined;
   try {
-    fleet = await BotFleet.start(options.botProcesses, server.httpUrl, server.socketEndpoint);
-    const host = await signIn(server.httpUrl, 'BenchHost');
+    fleet = await startWebRtcFleet(options.botProcesses, server.httpUrl, server.socketEndpoint);
+    const host = await signInGuest(server.httpUrl, 'BenchHost');
     lobby = await PhoenixWire.open(server.socketEndpoint, host.token);
     await lobby.join(Topic.lobby);
     const metricsAvailable = (await server.metrics()) !== undefined;
@@ -267,7 +266,7 @@ interface StepContext {
 
 async function measureStep(
   server: RealServer,
-  fleet: BotFleet,
+  fleet: WebRtcFleet,
   options: WebRtcOptions,
   context: StepContext,
   remeasured: number,
@@ -298,7 +297,7 @@ async function measureStep(
   const players = sumOf(reports, (r) => r.players);
   const inputs = sumOf(reports, (r) => r.inputs);
   const received = sumOf(reports, (r) => r.snapshots) + sumOf(reports, (r) => r.events);
-  const rtts = sorted(reports.map((r) => r.rtts));
+  const rtts = sortedOf(reports.map((r) => r.rtts));
   const setup = Float64Array.from(context.connected.setupMs).sort();
   const serverCpu = after.server - before.server;
   const rss = after.rss;
@@ -394,14 +393,4 @@ function metricDelta(
 
 function sumOf(reports: readonly WindowReport[], pick: (report: WindowReport) => number): number {
   return reports.reduce((total, report) => total + pick(report), 0);
-}
-
-function sorted(parts: readonly Float64Array[]): Float64Array {
-  const all = new Float64Array(parts.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    all.set(part, at);
-    at += part.length;
-  }
-  return all.sort();
 }

@@ -19,14 +19,3 @@ export const E2E_SERVER_ENV: Readonly<Record<string, string>> = {
   // The fallback spec closes a tab's WebRTC peer from the server side through the operator route.
   ADMIN_TOKEN: E2E_ADMIN_TOKEN,
 };
-
-/**
- * Every e2e tab connects from 127.0.0.1, so per-address budgets meant for one person would be
- * shared by the whole run; every server the suite starts lifts them (per-user limits still apply).
- */
-export const LOOPBACK_ADDRESS_LIMITS: Readonly<Record<string, string>> = {
-  SIGN_INS_PER_ADDRESS_PER_MINUTE: '10000',
-  SOCKET_CONNECTS_PER_ADDRESS_PER_MINUTE: '10000',
-  MAX_SOCKETS_PER_ADDRESS: '10000',
-  ROOM_CREATES_PER_ADDRESS_PER_MINUTE: '10000',
-};

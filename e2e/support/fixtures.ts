@@ -58,6 +58,20 @@ export interface Player {
   readonly tabs: Page[];
 }
 
+/** The player's first tab. */
+export function tab(player: Player): Page {
+  const page = player.tabs[0];
+  if (!page) throw new Error(`${player.nickname} has no tab`);
+  return page;
+}
+
+/** The player's user id, as their first tab knows it once signed in. */
+export async function userIdOf(player: Player): Promise<string> {
+  const { session } = await readState(tab(player));
+  if (!session.user) throw new Error(`${player.nickname} is not signed in`);
+  return session.user.id;
+}
+
 /**
  * Prints a tab's warnings and errors, prefixed with its player's nickname, so that a failed run's
  * output says what the tabs saw (a refused rejoin, a WebRTC fallback) and when.

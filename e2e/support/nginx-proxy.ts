@@ -13,19 +13,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { ApiPath } from '@starcatch/shared';
-import { REPO_ROOT } from './server-process.ts';
+import { REPO_ROOT } from '../../server/test/support/server-child.ts';
+import { ToolProcess } from '../../server/test/support/tool-process.ts';
 
 /** The configuration operators install; the spec runs this file, not a copy of it. */
 export const NGINX_CONF = resolve(REPO_ROOT, 'deploy', 'nginx', 'starcatch.conf');
 
 const START_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 5_000;
-
-/** Proxies still running when the test process exits are killed with it, not left behind. */
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
 
 /** `name` on the PATH, or in the sbin directories a non-root PATH often lacks (Debian's nginx is /usr/sbin/nginx). */
 export function findTool(name: string): string | undefined {
@@ -97,22 +91,12 @@ export interface NginxProxyOptions {
 export class NginxProxy {
   readonly httpsPort: number;
   readonly httpPort: number;
-  readonly #child: ChildProcess;
-  readonly #dir: string;
-  #output = '';
+  readonly #process: ToolProcess;
 
   private constructor(httpsPort: number, httpPort: number, child: ChildProcess, dir: string) {
     this.httpsPort = httpsPort;
     this.httpPort = httpPort;
-    this.#child = child;
-    this.#dir = dir;
-    const capture = (chunk: Buffer): void => {
-      if (this.#output.length < 1_000_000) this.#output += chunk.toString();
-    };
-    child.stdout?.on('data', capture);
-    child.stderr?.on('data', capture);
-    child.once('exit', () => live.delete(child));
-    live.add(child);
+    this.#process = new ToolProcess(child, dir);
   }
 
   static async start(options: NginxProxyOptions): Promise<NginxProxy> {
@@ -145,7 +129,7 @@ export class NginxProxy {
     for (;;) {
       const status = await httpsStatus(httpsPort, ApiPath.health).catch(() => 0);
       if (status === 200) return proxy;
-      if (child.exitCode !== null || Date.now() > deadline) {
+      if (proxy.#process.exited || Date.now() > deadline) {
         const log = await proxy.errorLog();
         await proxy.stop();
         throw new Error(`nginx did not proxy to the server on 127.0.0.1:${httpsPort}:\n${proxy.output}\n${log}`);
@@ -161,24 +145,17 @@ export class NginxProxy {
 
   /** What nginx wrote to stdout and stderr. */
   get output(): string {
-    return this.#output;
+    return this.#process.output;
   }
 
   /** nginx's error log (warnings and errors about upstreams end up here). */
   errorLog(): Promise<string> {
-    return readFile(join(this.#dir, 'error.log'), 'utf8').catch(() => '');
+    return readFile(join(this.#process.dir, 'error.log'), 'utf8').catch(() => '');
   }
 
-  async stop(): Promise<void> {
-    const child = this.#child;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM'); // nginx's fast shutdown
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    }
-    await rm(this.#dir, { recursive: true, force: true });
+  /** SIGTERM is nginx's fast shutdown. */
+  stop(): Promise<void> {
+    return this.#process.stop();
   }
 }
 

@@ -1,13 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { LOOPBACK_ADDRESS_LIMITS } from './env.ts';
+import {
+  LOOPBACK_ADDRESS_LIMITS,
+  REPO_ROOT,
+  SERVER_ENTRY,
+  untilListening,
+} from '../../server/test/support/server-child.ts';
 
-/** The repository root, whatever directory the test runner was started from. */
-export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+/** The built client every e2e server serves. */
 export const CLIENT_DIST = resolve(REPO_ROOT, 'client', 'dist');
-const SERVER_ENTRY = resolve(REPO_ROOT, 'server', 'src', 'main.ts');
 
 /** A cold start (type-stripping the server's TypeScript, generating a secret) takes about a second. */
 export const SERVER_START_TIMEOUT_MS = 15_000;
@@ -33,8 +35,6 @@ export interface RunningServer {
   /** SIGTERM, then SIGKILL if it has not exited after `SERVER_STOP_TIMEOUT_MS`. */
   stop(): Promise<void>;
 }
-
-const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:(\d+))/;
 
 /**
  * Starts the real server (`node server/src/main.ts`) serving the built client, and resolves once
@@ -64,26 +64,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     process.stderr.write(`[${label}] ${chunk}`);
   });
 
-  const baseUrl = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => fail('did not log "Server listening" in time'), SERVER_START_TIMEOUT_MS);
-    const onExit = (code: number | null, sig: string | null): void =>
-      fail(`exited early (code ${code}, signal ${sig})`);
-    child.once('exit', onExit);
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.on('line', (line) => {
-      output.push(line);
-      forwardProblems(line, label);
-      const match = LISTENING.exec(line);
-      if (!match?.[1]) return;
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      resolveUrl(match[1]);
-    });
-    function fail(reason: string): void {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`The e2e server ${reason}. Its output:\n${output.join('\n')}`));
-    }
+  const baseUrl = await untilListening(child, {
+    what: 'The e2e server',
+    timeoutMs: SERVER_START_TIMEOUT_MS,
+    output,
+    onLine: (line) => forwardProblems(line, label),
   });
 
   const pid = child.pid;

@@ -8,7 +8,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, type RunningService } from './redis.ts';
+import { freePort } from './free-port.ts';
+import type { RunningService } from './redis.ts';
 
 export type { RunningService } from './redis.ts';
 

@@ -30,7 +30,7 @@ import { registerLeaderboardRoutes } from './http/leaderboard-routes.ts';
 import { METRICS_PATH, registerMetricsRoute } from './http/metrics-route.ts';
 import { registerRoomRoutes } from './http/room-routes.ts';
 import { registerSessionRoutes } from './http/session-routes.ts';
-import { AddressLimits } from './limits/address-limits.ts';
+import { createRateLimits } from './limits/rate-limits.ts';
 import { ServerMetrics } from './metrics/server-metrics.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
 import { clientIceServers } from './rtc/client-ice-servers.ts';
@@ -83,6 +83,14 @@ export async function buildApp(config: Config): Promise<App> {
   const admin = config.adminPort === undefined ? undefined : Fastify({ loggerInstance: http.log });
   const tokens = new SessionTokens(await resolveSecretKey(config.secretKey, config.dataDir), config.tokenTtlSeconds);
   const storage = await openStorage(config.databaseUrl, config.dataDir);
+  // Every rate limit of this process, on one clock.
+  const limits = createRateLimits({
+    addresses: config.addressLimits,
+    roomPush: config.roomPushLimits,
+    rooms: config.roomLimits,
+    dataChannel: config.rtcDataLimit,
+  });
+  const { addresses } = limits;
   // A cluster node when REDIS_URL is set: PubSub, Presence and room placement span every node.
   const cluster = config.cluster ? await ClusterNode.connect(config.cluster, http.log) : undefined;
   // The socket's PubSub exists before the socket, so the room registry can broadcast on it from the start.
@@ -119,6 +127,7 @@ export async function buildApp(config: Config): Promise<App> {
     iceLimit: config.rtcIceLimit,
     peerLimits: config.rtcPeerLimits,
     logger: http.log,
+    now: limits.now,
   });
   const heartbeat = new PeerHeartbeat(webrtc.peers, { ...config.rtcHeartbeat, logger: http.log });
   // Where browsers reach this node's peers, and whether the TURN server takes TURN_SECRET's credentials.
@@ -134,7 +143,7 @@ export async function buildApp(config: Config): Promise<App> {
   const links = new PlayerLinks({
     games,
     peers: webrtc.peers,
-    dataChannelLimit: config.rtcDataLimit,
+    dataChannelLimit: limits.dataChannel,
     snapshotMaxBufferedBytes: config.snapshotMaxBufferedBytes,
     noticeIntervalMs: config.gameNoticeIntervalMs,
     logger: http.log,
@@ -155,7 +164,6 @@ export async function buildApp(config: Config): Promise<App> {
     snapshotMaxBufferedBytes: config.snapshotMaxBufferedBytes,
   });
   const roomAccess = cluster?.rooms ?? new LocalRooms(host);
-  const addresses = new AddressLimits(config.addressLimits);
   const socket = createUserSocket({
     tokens,
     storage,
@@ -167,9 +175,8 @@ export async function buildApp(config: Config): Promise<App> {
     openSignaling: withIceServers(cluster?.signaling.open ?? ((...args) => webrtc.openSession(...args)), (userId) =>
       clientIceServers(config.clientIce, userId),
     ),
-    roomPushLimits: config.roomPushLimits,
+    limits,
     roomLimits: config.roomLimits,
-    addresses,
     // The rooms this node simulates (in a cluster too): MAX_OPEN_ROOMS protects this process.
     openRoomCount: () => rooms.list().length,
     pubsub,

@@ -1,3 +1,4 @@
+import type { ErrorCode } from './errors.ts';
 import type { User } from './user.ts';
 
 /** Every HTTP API route is below this prefix; the rest of the origin serves the client. */
@@ -33,7 +34,7 @@ export interface SessionResponse {
 }
 
 /** Why the server refuses sockets from an address for now (the error codes of its HTTP 429). */
-export type SocketRefusalReason = 'rate_limited' | 'too_many_connections';
+export type SocketRefusalReason = typeof ErrorCode.rateLimited | typeof ErrorCode.tooManyConnections;
 
 /**
  * `GET /api/v1/session` (Bearer token) → 200. `socket_refused` is there when the server would refuse

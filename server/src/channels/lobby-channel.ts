@@ -8,10 +8,8 @@ import {
   type PresenceMetaFields,
   validateNewRoom,
 } from '@starcatch/shared';
-import type { AddressLimits } from '../limits/address-limits.ts';
-import { KeyedRateLimit, perMinute } from '../limits/keyed-rate-limit.ts';
+import type { RateLimits } from '../limits/rate-limits.ts';
 import type { RoomLimits } from '../limits/room-limits.ts';
-import type { Clock } from '../limits/token-bucket.ts';
 import { RoomRegistry } from '../rooms/room-registry.ts';
 import type { Storage } from '../storage/storage.ts';
 import { isStorageUnavailable } from '../storage/storage-errors.ts';
@@ -26,15 +24,15 @@ export interface LobbyChannelDeps {
   readonly storage: Storage;
   readonly rooms: RoomAccess;
   readonly maxPlayersLimit: number;
-  /** The per-user chat budget, shared with the rooms. */
-  readonly chatLimit: KeyedRateLimit;
-  /** Room creations per user and the cap on open rooms (`maxOpenRooms`). */
-  readonly roomLimits: RoomLimits;
-  /** Room creations per address (`assigns.address`); unset: none. */
-  readonly addresses?: AddressLimits;
+  /**
+   * Per user: chat (shared with the rooms) and room creations; per address (`assigns.address`):
+   * room creations, when there are per-address limits.
+   */
+  readonly limits: Pick<RateLimits, 'chat' | 'roomCreates' | 'addresses'>;
+  /** The cap on open rooms. */
+  readonly roomLimits: Pick<RoomLimits, 'maxOpenRooms'>;
   /** Rooms this process simulates now, counted against `maxOpenRooms`. */
   readonly openRoomCount: () => number | Promise<number>;
-  readonly now?: Clock;
 }
 
 /** Told when `room:create` or quick play would open a room beyond `MAX_OPEN_ROOMS`. */
@@ -48,8 +46,8 @@ export const TOO_MANY_ROOMS_MESSAGE = 'The server has as many rooms open as it c
  * past the creator's budget or their address's; a database outage answers `storage_unavailable`.
  */
 export function createLobbyChannel(deps: LobbyChannelDeps): ChannelHandler<SocketAssigns> {
-  const { storage, rooms, maxPlayersLimit, chatLimit, roomLimits, addresses, openRoomCount } = deps;
-  const userCreates = new KeyedRateLimit(perMinute(roomLimits.createsPerUserPerMinute), deps.now);
+  const { storage, rooms, maxPlayersLimit, roomLimits, openRoomCount } = deps;
+  const { chat: chatLimit, roomCreates: userCreates, addresses } = deps.limits;
   /** Creations under way (checked, not yet open): they count against the cap too. */
   let opening = 0;
 

@@ -8,9 +8,8 @@ import {
   StateEncoding,
   topicSubject,
 } from '@starcatch/shared';
-import { KeyedRateLimit, perMinute } from '../limits/keyed-rate-limit.ts';
-import type { RoomLimits, RoomPushLimits } from '../limits/room-limits.ts';
-import type { Clock } from '../limits/token-bucket.ts';
+import type { RateLimits } from '../limits/rate-limits.ts';
+import type { RoomLimits } from '../limits/room-limits.ts';
 import type { Storage } from '../storage/storage.ts';
 import { ChatJoinParams, channelError, chatHistory, sendChat } from './chat.ts';
 import type { RoomAccess, RoomSeat, SeatResult } from './room-seat.ts';
@@ -21,12 +20,10 @@ export type { RoomPresenceMeta } from '../transport/game-link.ts';
 export interface RoomChannelDeps {
   readonly storage: Storage;
   readonly rooms: RoomAccess;
-  readonly limits: RoomPushLimits;
-  /** The per-user chat budget, shared with the lobby. */
-  readonly chatLimit: KeyedRateLimit;
-  /** Joins per socket per minute, and rooms per socket at once. */
-  readonly roomLimits: Pick<RoomLimits, 'joinsPerSocketPerMinute' | 'maxRoomsPerSocket'>;
-  readonly now?: Clock;
+  /** Per user: `input` pushes, and chat (shared with the lobby); per socket: joins. */
+  readonly limits: Pick<RateLimits, 'input' | 'chat' | 'roomJoins'>;
+  /** Rooms per socket at once. */
+  readonly roomLimits: Pick<RoomLimits, 'maxRoomsPerSocket'>;
 }
 
 /**
@@ -40,8 +37,7 @@ export interface RoomChannelDeps {
  */
 export function createRoomChannel(deps: RoomChannelDeps): ChannelHandler<SocketAssigns> {
   const { storage, rooms, roomLimits } = deps;
-  const inputLimit = new KeyedRateLimit(deps.limits.input, deps.now);
-  const joinLimit = new KeyedRateLimit(perMinute(roomLimits.joinsPerSocketPerMinute), deps.now);
+  const { input: inputLimit, roomJoins: joinLimit, chat: chatLimit } = deps.limits;
   const seats = new WeakMap<ChannelContext<SocketAssigns>, RoomSeat>();
   /** Room channels joined or joining, per socket (`connectionId`). */
   const roomsOfSocket = new Map<string, number>();
@@ -116,7 +112,7 @@ export function createRoomChannel(deps: RoomChannelDeps): ChannelHandler<SocketA
         else seat.inputDropped();
         return undefined;
       }
-      if (event === ChatEvent.send) return sendChat(storage, deps.chatLimit, channel, payload);
+      if (event === ChatEvent.send) return sendChat(storage, chatLimit, channel, payload);
       return error(channelError(ErrorCode.invalidRequest, `unknown event "${event}"`));
     },
 

@@ -2,9 +2,8 @@ import type { PresenceTracker, PubSub } from '@starcatch/phoenix';
 import { type Logger, PhoenixSocket } from '@starcatch/phoenix';
 import { Topic, TopicPattern } from '@starcatch/shared';
 import type { SessionTokens } from '../auth/session-token.ts';
-import type { AddressLimits } from '../limits/address-limits.ts';
-import { KeyedRateLimit } from '../limits/keyed-rate-limit.ts';
-import { DEFAULT_ROOM_LIMITS, type RoomLimits, type RoomPushLimits } from '../limits/room-limits.ts';
+import type { RateLimits } from '../limits/rate-limits.ts';
+import { DEFAULT_ROOM_LIMITS, type RoomLimits } from '../limits/room-limits.ts';
 import type { Storage } from '../storage/storage.ts';
 import { createLobbyChannel } from './lobby-channel.ts';
 import { createRoomChannel } from './room-channel.ts';
@@ -20,11 +19,10 @@ export interface UserSocketOptions {
   readonly maxChannels: number;
   readonly logger: Logger;
   readonly openSignaling: OpenSignaling;
-  readonly roomPushLimits: RoomPushLimits;
-  /** Room creations and joins; default `DEFAULT_ROOM_LIMITS`. */
-  readonly roomLimits?: RoomLimits;
-  /** Socket connects and room creations per client address; unset: no per-address limits. */
-  readonly addresses?: AddressLimits;
+  /** The process's rate limits (`createRateLimits`); without `addresses`, no per-address limits. */
+  readonly limits: RateLimits;
+  /** Rooms per socket and open rooms; default `DEFAULT_ROOM_LIMITS`. */
+  readonly roomLimits?: Pick<RoomLimits, 'maxRoomsPerSocket' | 'maxOpenRooms'>;
   /** Rooms this process simulates now (against `roomLimits.maxOpenRooms`); default: all of `rooms.list()`. */
   readonly openRoomCount?: () => number | Promise<number>;
   /** Cluster-wide implementations; unset: this process alone. */
@@ -42,8 +40,8 @@ export const userSocketId = (userId: string): string => `user_socket:${userId}`;
  * its token.
  */
 export function createUserSocket(options: UserSocketOptions): PhoenixSocket<SocketAssigns> {
-  const { tokens, storage, rooms, maxPlayersLimit, maxChannels, logger, openSignaling, addresses } = options;
-  const chatLimit = new KeyedRateLimit(options.roomPushLimits.chat);
+  const { tokens, storage, rooms, maxPlayersLimit, maxChannels, logger, openSignaling, limits } = options;
+  const { addresses } = limits;
   const roomLimits = options.roomLimits ?? DEFAULT_ROOM_LIMITS;
   const openRoomCount = options.openRoomCount ?? (async () => (await rooms.list()).length);
   return new PhoenixSocket<SocketAssigns>({
@@ -61,16 +59,14 @@ export function createUserSocket(options: UserSocketOptions): PhoenixSocket<Sock
         storage,
         rooms,
         maxPlayersLimit,
-        chatLimit,
+        limits,
         roomLimits,
         openRoomCount,
-        ...(addresses && { addresses }),
       }),
       [TopicPattern.room]: createRoomChannel({
         storage,
         rooms,
-        limits: options.roomPushLimits,
-        chatLimit,
+        limits,
         roomLimits,
       }),
       [TopicPattern.user]: createUserChannel({ openSignaling }),

@@ -153,20 +153,25 @@ export class Storage {
        ORDER BY stars DESC, wins DESC, rounds ASC, user_id ASC LIMIT $1`,
       [limit],
     );
-    // BIGINT columns: numbers on both engines (postgres-database.ts parses int8); Number() for safety.
-    return rows.map((row, index) => ({
-      rank: index + 1,
-      user_id: String(row.user_id),
-      nickname: String(row.nickname),
-      stars: Number(row.stars),
-      wins: Number(row.wins),
-      rounds: Number(row.rounds),
-    }));
+    return toLeaderboard(rows);
   }
 
   close(): Promise<void> {
     return this.#db.close();
   }
+}
+
+/** Ranked rows of `user_id, nickname, stars, wins, rounds` as the leaderboard's entries. */
+export function toLeaderboard(rows: readonly Row[]): LeaderboardEntry[] {
+  // BIGINT columns: numbers on both engines (postgres-database.ts parses int8); Number() for safety.
+  return rows.map((row, index) => ({
+    rank: index + 1,
+    user_id: String(row.user_id),
+    nickname: String(row.nickname),
+    stars: Number(row.stars),
+    wins: Number(row.wins),
+    rounds: Number(row.rounds),
+  }));
 }
 
 function toChatMessage(row: Row): ChatMessage {

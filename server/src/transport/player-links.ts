@@ -1,7 +1,7 @@
 import type { ChannelContext, Logger } from '@starcatch/phoenix';
 import { DataChannelLabel, ErrorCode, type NetworkImpairment, PlayerTransport } from '@starcatch/shared';
 import type { RoomSimulations } from '../game/room-simulations.ts';
-import { KeyedRateLimit, type RateLimitOptions } from '../limits/keyed-rate-limit.ts';
+import type { KeyedRateLimit } from '../limits/keyed-rate-limit.ts';
 import type { Clock } from '../limits/token-bucket.ts';
 import type { OpenPeer, PeerRegistry } from '../rtc/peer-registry.ts';
 import type { RtcDataChannel } from '../rtc/rtc-peer.ts';
@@ -13,8 +13,8 @@ import { readStatePayload } from './websocket-route.ts';
 export interface PlayerLinksOptions {
   readonly games: RoomSimulations;
   readonly peers: PeerRegistry;
-  /** Per user: messages on either DataChannel, all peers together. */
-  readonly dataChannelLimit: RateLimitOptions;
+  /** Per user: messages on either DataChannel, all peers together (`RateLimits.dataChannel`). */
+  readonly dataChannelLimit: KeyedRateLimit;
   /** Snapshots are skipped while a peer has more than this queued (both channels together). */
   readonly snapshotMaxBufferedBytes: number;
   /** At most one `game:notice` per link per this many ms. */
@@ -65,7 +65,7 @@ export class PlayerLinks {
   constructor(options: PlayerLinksOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    this.#dataChannelLimit = new KeyedRateLimit(options.dataChannelLimit, this.#now);
+    this.#dataChannelLimit = options.dataChannelLimit;
     this.#unlisten = options.peers.listen({
       channelOpened: (peer, label, channel) => this.#channelOpened(peer, label, channel),
       peerClosed: (peer) => this.#peerClosed(peer),

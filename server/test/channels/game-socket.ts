@@ -8,7 +8,8 @@ import type { SocketAssigns } from '../../src/channels/socket-assigns.ts';
 import { createUserSocket } from '../../src/channels/user-socket.ts';
 import { RoomSimulations } from '../../src/game/room-simulations.ts';
 import { DEFAULT_SIMULATION_SETTINGS } from '../../src/game/simulation-settings.ts';
-import type { RoomPushLimits } from '../../src/limits/room-limits.ts';
+import { createRateLimits } from '../../src/limits/rate-limits.ts';
+import { DEFAULT_ROOM_LIMITS, type RoomPushLimits } from '../../src/limits/room-limits.ts';
 import { RoomRegistry } from '../../src/rooms/room-registry.ts';
 import { WebRtcSignaling } from '../../src/rtc/webrtc-signaling.ts';
 import { weriftPeerFactory } from '../../src/rtc/werift-peer.ts';
@@ -51,10 +52,19 @@ export async function gameSocket(
     roundFinished: () => {},
     tickFailed: (_roomId, error) => console.error(error),
   });
+  // No per-address limits: every test client comes from one address.
+  const limits = createRateLimits({
+    roomPush: {
+      input: options.roomPushLimits?.input ?? { burst: 90, perMinute: 4_800, strikesPerMinute: 90 },
+      chat: options.roomPushLimits?.chat ?? { burst: 5, perMinute: 30, strikesPerMinute: 5 },
+    },
+    rooms: DEFAULT_ROOM_LIMITS,
+    dataChannel: { burst: 90, perMinute: 4_800, strikesPerMinute: 300 },
+  });
   const links = new PlayerLinks({
     games,
     peers: webrtc.peers,
-    dataChannelLimit: { burst: 90, perMinute: 4_800, strikesPerMinute: 300 },
+    dataChannelLimit: limits.dataChannel,
     snapshotMaxBufferedBytes: 4_096,
     noticeIntervalMs: 1_000,
     logger: console,
@@ -67,10 +77,7 @@ export async function gameSocket(
     logger: console,
     rooms: new LocalRooms(new RoomHost({ rooms, games, links })),
     openSignaling: (userId, connectionId, push) => webrtc.openSession(userId, connectionId, push),
-    roomPushLimits: {
-      input: options.roomPushLimits?.input ?? { burst: 90, perMinute: 4_800, strikesPerMinute: 90 },
-      chat: options.roomPushLimits?.chat ?? { burst: 5, perMinute: 30, strikesPerMinute: 5 },
-    },
+    limits,
     pubsub,
   });
   return {

@@ -4,11 +4,11 @@
  * `sync`), and Redis restarted during play (no crash, no phantom leave, traffic resumes).
  */
 import { Direction, GameEvent, LobbyEvent, type RoomSummary, Topic } from '@starcatch/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join, Presence, presenceEntries, push, recordEvents } from '../integration/phoenix-client.ts';
 import { sleep, waitFor } from '../integration/wait-for.ts';
 import { type ClusterProcess, health } from '../support/cluster-process.ts';
-import { GameBot } from '../support/game-bot.ts';
+import type { GameBot } from '../support/game-bot.ts';
 import { clusterServices, useCluster } from './use-cluster.ts';
 
 /** The documented bound: a dead node's presences leave every other node within 5 s. */
@@ -17,16 +17,7 @@ const PRESENCE_BOUND_MS = 5_000;
 const TAKEOVER_BOUND_MS = 10_000;
 
 const cluster = useCluster(['fail-a', 'fail-b']);
-const bots: GameBot[] = [];
-afterEach(async () => {
-  await Promise.all(bots.splice(0).map((bot) => bot.close()));
-});
-
-async function bot(node: ClusterProcess): Promise<GameBot> {
-  const created = await GameBot.connect(node, cluster.sockets);
-  bots.push(created);
-  return created;
-}
+const bot = (node: ClusterProcess): Promise<GameBot> => cluster.bot(node);
 
 async function lobbyOf(player: GameBot) {
   const channel = player.socket.channel(Topic.lobby);

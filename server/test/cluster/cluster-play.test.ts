@@ -4,11 +4,11 @@
  * straight there; with WebRTC off, its inputs and snapshots are relayed through Redis.
  */
 import { Direction, GameEvent, LobbyEvent, type RoomSummary, Topic } from '@starcatch/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join, push } from '../integration/phoenix-client.ts';
 import { sleep, waitFor } from '../integration/wait-for.ts';
 import { type ClusterProcess, health } from '../support/cluster-process.ts';
-import { GameBot, type Path } from '../support/game-bot.ts';
+import type { GameBot, Path } from '../support/game-bot.ts';
 import { clusterServices, useCluster } from './use-cluster.ts';
 
 const SNAPSHOT_HZ = 20;
@@ -17,16 +17,7 @@ const RATE_WINDOW_MS = 2_000;
 const cluster = useCluster(['play-a', 'play-b']);
 const a = () => cluster.node(0);
 const b = () => cluster.node(1);
-const bots: GameBot[] = [];
-afterEach(async () => {
-  await Promise.all(bots.splice(0).map((bot) => bot.close()));
-});
-
-async function bot(node: ClusterProcess): Promise<GameBot> {
-  const created = await GameBot.connect(node, cluster.sockets);
-  bots.push(created);
-  return created;
-}
+const bot = (node: ClusterProcess): Promise<GameBot> => cluster.bot(node);
 
 /** Creates a room through the lobby of a socket on `node`, so `node` simulates it. */
 async function roomOn(node: ClusterProcess): Promise<string> {

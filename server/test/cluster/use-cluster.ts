@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { ClientSockets } from '../integration/phoenix-client.ts';
 import { type ClusterProcess, freshDatabase, startClusterProcess } from '../support/cluster-process.ts';
+import { GameBot } from '../support/game-bot.ts';
 import { RedisServer } from '../support/redis-server.ts';
 
 export interface Cluster {
@@ -12,6 +13,8 @@ export interface Cluster {
   node(index: number): ClusterProcess;
   /** Starts one more node on the same Redis and database. */
   start(name: string): Promise<ClusterProcess>;
+  /** A game bot signed in and connected to `node`, closed after the test. */
+  bot(node: ClusterProcess): Promise<GameBot>;
 }
 
 /** Whether this machine can run the cluster tests (Redis and PostgreSQL installed). */
@@ -24,13 +27,14 @@ export const clusterServices = (): string | null => {
 /**
  * A cluster of real server processes for one test file: its own redis-server (PubSub channels are
  * global to a Redis, so files must not share one), a fresh PostgreSQL database and the named nodes.
- * Sockets opened through `sockets` are closed after each test.
+ * Bots from `bot` and sockets opened through `sockets` are closed after each test.
  */
 export function useCluster(names: readonly string[], env: Record<string, string> = {}): Cluster {
   let redis: RedisServer | undefined;
   let databaseUrl: string | undefined;
   const nodes: ClusterProcess[] = [];
   const sockets = new ClientSockets();
+  const bots: GameBot[] = [];
   const start = async (name: string) => {
     if (!redis || !databaseUrl) throw new Error('the cluster starts in beforeAll');
     const node = await startClusterProcess(name, { REDIS_URL: redis.url, DATABASE_URL: databaseUrl, ...env });
@@ -45,7 +49,10 @@ export function useCluster(names: readonly string[], env: Record<string, string>
     // One after the other: the first node creates the schema, the next finds it migrated.
     for (const name of names) await start(name);
   }, 60_000);
-  afterEach(() => sockets.disconnectAll());
+  afterEach(async () => {
+    await Promise.all(bots.splice(0).map((bot) => bot.close()));
+    await sockets.disconnectAll();
+  });
   afterAll(async () => {
     await Promise.all(nodes.map((node) => node.stop()));
     await redis?.stop();
@@ -62,6 +69,11 @@ export function useCluster(names: readonly string[], env: Record<string, string>
     nodes,
     sockets,
     start,
+    async bot(node) {
+      const created = await GameBot.connect(node, sockets);
+      bots.push(created);
+      return created;
+    },
     node(index) {
       const node = nodes[index];
       if (!node) throw new Error(`no node ${index}`);

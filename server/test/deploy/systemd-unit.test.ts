@@ -11,6 +11,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ApiPath } from '@starcatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -139,7 +140,7 @@ describe('the systemd unit example', () => {
           }
         }, 50);
       });
-      expect((await fetch(`${url}/api/v1/health`)).status).toBe(200);
+      expect((await fetch(`${url}${ApiPath.health}`)).status).toBe(200);
       expect(await (await fetch(`${url}/`)).text()).toContain('Starcatch from the unit');
       // ADMIN_PORT from the environment file: /metrics is not on the game port.
       expect((await fetch(`${url}/metrics`)).status).toBe(404);

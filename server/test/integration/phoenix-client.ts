@@ -118,6 +118,31 @@ export function recordSyncs(presence: Presence): PresenceEntries[] {
   return syncs;
 }
 
+/** What `connectSocket` needs of a phoenix.js socket, of any version from 1.5 on. */
+interface ConnectingSocket<Ref> {
+  onOpen(callback: () => void): Ref;
+  onError(callback: () => void): Ref;
+  off(refs: Ref[]): void;
+  connect(): void;
+}
+
+/** Connects `socket`; resolves once open, rejects with `failure` on its first transport error. */
+export function connectSocket<Ref, S extends ConnectingSocket<Ref>>(socket: S, failure: string): Promise<S> {
+  return new Promise((resolve, reject) => {
+    const refs: Ref[] = [
+      socket.onOpen(() => {
+        socket.off(refs);
+        resolve(socket);
+      }),
+      socket.onError(() => {
+        socket.off(refs);
+        reject(new Error(failure));
+      }),
+    ];
+    socket.connect();
+  });
+}
+
 /**
  * The sockets a test opens, so `disconnectAll` in `afterEach` stops every one of them,
  * including sockets that never opened and would otherwise keep reconnecting.
@@ -134,20 +159,7 @@ export class ClientSockets {
 
   /** Connects and resolves once open; rejects on the first transport error (e.g. HTTP 403). */
   open(endpoint: string, options: SocketOptions = {}): Promise<Socket> {
-    const socket = this.create(endpoint, options);
-    return new Promise((resolve, reject) => {
-      const refs = [
-        socket.onOpen(() => {
-          socket.off(refs);
-          resolve(socket);
-        }),
-        socket.onError(() => {
-          socket.off(refs);
-          reject(new Error(`socket to ${endpoint} failed to open`));
-        }),
-      ];
-      socket.connect();
-    });
+    return connectSocket(this.create(endpoint, options), `socket to ${endpoint} failed to open`);
   }
 
   /** Disconnects one socket and resolves once its WebSocket has closed. */

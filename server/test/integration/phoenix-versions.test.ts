@@ -2,7 +2,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LongPollTestServer, startLongPollTestServer } from '../support/longpoll-test-server.ts';
 import { VALID_TOKEN } from '../support/protocol-test-server.ts';
 import { refsOf } from './lobby-presence.ts';
-import { bytesOf, FAST_TIMERS, join, outcome, type PresenceEntries, recordEvents, rejoined } from './phoenix-client.ts';
+import {
+  bytesOf,
+  connectSocket,
+  FAST_TIMERS,
+  join,
+  outcome,
+  type PresenceEntries,
+  recordEvents,
+  rejoined,
+} from './phoenix-client.ts';
 import { installedVersion, PHOENIX_VERSIONS } from './phoenix-versions.ts';
 import { QUIET_WINDOW_MS, sleep, waitFor } from './wait-for.ts';
 
@@ -43,20 +52,7 @@ describe.each(PHOENIX_VERSIONS)('phoenix.js $name', (version) => {
   }
 
   function open(user: string): Promise<Socket> {
-    const socket = create(user);
-    return new Promise((resolve, reject) => {
-      const refs = [
-        socket.onOpen(() => {
-          socket.off(refs);
-          resolve(socket);
-        }),
-        socket.onError(() => {
-          socket.off(refs);
-          reject(new Error(`phoenix.js ${version.name} failed to open`));
-        }),
-      ];
-      socket.connect();
-    });
+    return connectSocket(create(user), `phoenix.js ${version.name} failed to open`);
   }
 
   function disconnect(socket: Socket): Promise<void> {

@@ -14,11 +14,12 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ApiPath } from '@starcatch/shared';
 import { type Channel, LongPoll, Socket } from 'phoenix';
+import { freePort } from '../../../scripts/services/free-port.ts';
 
 const { values } = parseArgs({
   options: {
@@ -145,7 +146,7 @@ async function measureChat(httpUrl: string, socketUrl: string, from: Transport, 
 }
 
 async function signedInLobby(httpUrl: string, socketUrl: string, transport: Transport) {
-  const response = await fetch(`${httpUrl}/api/v1/session`, {
+  const response = await fetch(`${httpUrl}${ApiPath.session}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ nickname: `cost${Math.floor(Math.random() * 1e6)}` }),
@@ -204,7 +205,7 @@ async function startServer(): Promise<{ httpUrl: string; socketUrl: string; stop
   const httpUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const healthy = await realFetch(`${httpUrl}/api/v1/health`).then(
+    const healthy = await realFetch(`${httpUrl}${ApiPath.health}`).then(
       (response) => response.ok,
       () => false,
     );
@@ -220,17 +221,6 @@ async function startServer(): Promise<{ httpUrl: string; socketUrl: string; stop
       child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 await main();

@@ -17,8 +17,9 @@ import {
 } from '@starcatch/phoenix';
 import { connectTestClient } from '@starcatch/phoenix/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../../scripts/services/free-port.ts';
 import { waitFor } from '../integration/wait-for.ts';
-import { freePort, RedisServer } from '../support/redis-server.ts';
+import { RedisServer } from '../support/redis-server.ts';
 
 const redisUrl = inject('redisUrl');
 const SKIPPED = redisUrl ? '' : ' (skipped: redis-server is not installed)';

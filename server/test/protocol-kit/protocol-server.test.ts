@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
@@ -17,6 +16,7 @@ import {
   StateEncoding,
 } from '@starcatch/shared';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { freePort } from '../../../scripts/services/free-port.ts';
 import { type ProtocolServer, startProtocolServer } from '../../src/protocol-kit/protocol-server.ts';
 import { SAMPLE_SHIP_SLOTS } from '../../src/protocol-kit/sample-room.ts';
 import { heartbeat, heartbeatReply, join, push, v1 } from '../conformance/frames.ts';
@@ -253,17 +253,6 @@ describe('the sample room', () => {
 
 describe('pnpm protocol-server', () => {
   const main = resolve(import.meta.dirname, '../../src/protocol-kit/main.ts');
-
-  function freePort(): Promise<number> {
-    return new Promise((resolvePort, reject) => {
-      const probe = createServer();
-      probe.once('error', reject);
-      probe.listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolvePort(port));
-      });
-    });
-  }
 
   test('--port N serves the protocol server on that port until SIGTERM', async () => {
     const port = await freePort();

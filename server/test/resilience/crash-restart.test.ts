@@ -6,7 +6,6 @@
  * acknowledged chat message is missing: an `ok` reply is only sent once the message is on disk.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -20,6 +19,7 @@ import {
   Topic,
 } from '@starcatch/shared';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../scripts/services/free-port.ts';
 import { SQLITE_FILE } from '../../src/storage/open-storage.ts';
 import { type Channel, ClientSockets, join as joinChannel, push } from '../integration/phoenix-client.ts';
 import { sleep, waitFor } from '../integration/wait-for.ts';
@@ -41,19 +41,6 @@ afterAll(async () => {
   servers = [];
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 interface Acked {
   readonly topic: string;

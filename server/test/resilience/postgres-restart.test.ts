@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChatEvent, Direction, ErrorCode, Topic } from '@starcatch/shared';
+import { ApiPath, ChatEvent, Direction, ErrorCode, Topic } from '@starcatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Channel, ClientSockets, join as joinChannel, push, watchSocket } from '../integration/phoenix-client.ts';
 import { sleep, waitFor } from '../integration/wait-for.ts';
@@ -123,7 +123,7 @@ describe.skipIf(!postgresBin)('PostgreSQL restarted during play, under a real se
 
     // Still the same process, healthy, and it reads the database again.
     expect(await Promise.race([server.exited.then(() => 'exited'), sleep(0).then(() => 'running')])).toBe('running');
-    expect((await fetch(`${server.httpUrl}/api/v1/leaderboard`)).status).toBe(200);
+    expect((await fetch(`${server.httpUrl}${ApiPath.leaderboard}`)).status).toBe(200);
     expect(server.entries.filter((entry) => Number(entry.level) >= 60)).toEqual([]);
     expect(server.entries.some((entry) => String(entry.msg).includes('PostgreSQL connection lost while idle'))).toBe(
       true,

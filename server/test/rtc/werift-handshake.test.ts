@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NamedCurveAlgorithm, NamedCurveAlgorithmList, type RTCDataChannel, RTCPeerConnection } from 'werift';
+import { NamedCurveAlgorithm, NamedCurveAlgorithmList, type RTCDataChannel, type RTCPeerConnection } from 'werift';
+import { isLoopback, loopbackPeerConnection } from '../support/loopback-offerer.ts';
 
 const require = createRequire(import.meta.url);
 /** werift's package directory (its CommonJS main is lib/webrtc/src/index.js). */
@@ -123,15 +124,8 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((pc) => pc.close().catch(() => undefined)));
 });
 
-const isLoopback = (address: string | undefined) => address?.startsWith('127.') ?? false;
 function loopbackPeer(): RTCPeerConnection {
-  const pc = new RTCPeerConnection({
-    iceServers: [],
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceUseIpv6: false,
-    iceFilterCandidatePair: (pair) =>
-      isLoopback(pair.protocol.localCandidate?.host) && isLoopback(pair.remoteCandidate.host),
-  });
+  const pc = loopbackPeerConnection();
   open.push(pc);
   pc.onIceCandidate.subscribe((candidate) => {
     const peer = open[open.indexOf(pc) ^ 1];

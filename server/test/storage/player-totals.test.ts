@@ -8,14 +8,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LeaderboardEntry } from '@starcatch/shared';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { FinishedRound } from '../../src/game/round-results.ts';
 import { MIGRATIONS } from '../../src/storage/migrations.ts';
 import { PostgresDatabase } from '../../src/storage/postgres-database.ts';
 import type { SqlDatabase } from '../../src/storage/sql-database.ts';
 import { SqliteDatabase } from '../../src/storage/sqlite-database.ts';
-import { Storage } from '../../src/storage/storage.ts';
+import { Storage, toLeaderboard } from '../../src/storage/storage.ts';
 
 const databaseUrl = inject('databaseUrl');
 
@@ -67,17 +66,6 @@ async function migrateTo(db: SqlDatabase, version: number): Promise<void> {
   }
 }
 
-function toEntries(rows: Record<string, unknown>[]): LeaderboardEntry[] {
-  return rows.map((row, index) => ({
-    rank: index + 1,
-    user_id: String(row.user_id),
-    nickname: String(row.nickname),
-    stars: Number(row.stars),
-    wins: Number(row.wins),
-    rounds: Number(row.rounds),
-  }));
-}
-
 /** A deterministic pseudo-random sequence, so a failure can be replayed. */
 function random(seed: number): () => number {
   let state = seed;
@@ -117,7 +105,7 @@ for (const engine of engines) {
           line,
         );
       }
-      const before = toEntries(await db.query(AGGREGATE, [10]));
+      const before = toLeaderboard(await db.query(AGGREGATE, [10]));
       const storage = await Storage.open(db);
       try {
         expect(await storage.leaderboard(10)).toEqual(before);
@@ -160,7 +148,7 @@ for (const engine of engines) {
         for (let i = 0; i < rounds.length; i += 5) {
           await Promise.all(rounds.slice(i, i + 5).map((round) => storage.saveRoundResults(round)));
         }
-        const aggregate = toEntries(await db.query(AGGREGATE, [100]));
+        const aggregate = toLeaderboard(await db.query(AGGREGATE, [100]));
         expect(await storage.leaderboard(100)).toEqual(aggregate);
         expect(aggregate.length).toBeGreaterThan(30);
       } finally {
@@ -189,7 +177,7 @@ for (const engine of engines) {
       const migrateMs = performance.now() - migrateStartedAt;
       try {
         if (db.dialect === 'postgres') await db.query('ANALYZE player_totals');
-        const expected = toEntries(await db.query(AGGREGATE, [TOTALS_LIMIT]));
+        const expected = toLeaderboard(await db.query(AGGREGATE, [TOTALS_LIMIT]));
         expect(await storage.leaderboard(TOTALS_LIMIT)).toEqual(expected);
 
         const plan = (

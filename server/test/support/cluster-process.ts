@@ -6,17 +6,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { ApiPath, SOCKET_PATH, type User } from '@starcatch/shared';
 import pg from 'pg';
+import { signInGuest } from './guest-sign-in.ts';
+import { LOOPBACK_ADDRESS_LIMITS, REPO_ROOT, SERVER_ENTRY, untilListening } from './server-child.ts';
 
-const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const SERVER_ENTRY = resolve(REPO_ROOT, 'server', 'src', 'main.ts');
 /** A cold start (type stripping, migrations, Redis) takes about a second; more on a loaded machine. */
 const NODE_START_TIMEOUT_MS = 20_000;
 const NODE_STOP_TIMEOUT_MS = 5_000;
-const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:(\d+))/;
 export const CLUSTER_SECRET = 'cluster-test-secret-key-that-is-long-enough';
 
 /** What GameBot and the phoenix helpers need of a server: where it is, and a way to sign in. */
@@ -70,34 +68,17 @@ export async function startClusterProcess(
       LOG_LEVEL: 'info',
       SECRET_KEY: CLUSTER_SECRET,
       NODE_NAME: name,
-      // Every test client connects from 127.0.0.1: per-address budgets would be the whole file's.
-      SIGN_INS_PER_ADDRESS_PER_MINUTE: '10000',
-      SOCKET_CONNECTS_PER_ADDRESS_PER_MINUTE: '10000',
-      MAX_SOCKETS_PER_ADDRESS: '10000',
-      ROOM_CREATES_PER_ADDRESS_PER_MINUTE: '10000',
+      ...LOOPBACK_ADDRESS_LIMITS,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
-  const httpUrl = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => fail('did not start in time'), NODE_START_TIMEOUT_MS);
-    const onExit = (code: number | null, signal: string | null) => fail(`exited early (${code ?? signal})`);
-    child.once('exit', onExit);
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      output.push(line);
-      const match = LISTENING.exec(line);
-      if (!match?.[1]) return;
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      resolveUrl(match[1]);
-    });
-    function fail(reason: string): void {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`cluster node ${name} ${reason}:\n${output.join('\n')}`));
-    }
+  const httpUrl = await untilListening(child, {
+    what: `cluster node ${name}`,
+    timeoutMs: NODE_START_TIMEOUT_MS,
+    output,
   });
   const pid = child.pid ?? -1;
   const cleanup = () => rm(dataDir, { recursive: true, force: true });
@@ -108,13 +89,7 @@ export async function startClusterProcess(
     httpUrl,
     socketUrl: `${httpUrl.replace('http', 'ws')}${SOCKET_PATH}`,
     async signIn(nickname = `guest${++guests}`) {
-      const response = await fetch(`${httpUrl}${ApiPath.session}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ nickname }),
-      });
-      if (response.status !== 201) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
-      return (await response.json()) as { token: string; user: User };
+      return signInGuest(httpUrl, nickname);
     },
     async kill() {
       await ended(child, 'SIGKILL');

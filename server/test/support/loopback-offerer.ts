@@ -21,15 +21,20 @@ export interface LoopbackOfferer {
   readonly state: RTCDataChannel;
 }
 
-/** A peer connection with both game channels created, ready for `createOffer`. */
-export function createLoopbackOfferer(): LoopbackOfferer {
-  const pc = new RTCPeerConnection({
+/** A werift peer connection that gathers on 127.0.0.1 and checks only loopback pairs. */
+export function loopbackPeerConnection(): RTCPeerConnection {
+  return new RTCPeerConnection({
     iceServers: [],
     iceAdditionalHostAddresses: ['127.0.0.1'],
     iceUseIpv6: false,
     iceFilterCandidatePair: (pair) =>
       isLoopback(pair.protocol.localCandidate?.host) && isLoopback(pair.remoteCandidate.host),
   });
+}
+
+/** A peer connection with both game channels created, ready for `createOffer`. */
+export function createLoopbackOfferer(): LoopbackOfferer {
+  const pc = loopbackPeerConnection();
   const events = pc.createDataChannel(DataChannelLabel.events, { ...DATA_CHANNEL_OPTIONS.events });
   const state = pc.createDataChannel(DataChannelLabel.state, { ...DATA_CHANNEL_OPTIONS.state });
   return { pc, events, state };

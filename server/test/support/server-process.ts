@@ -6,25 +6,16 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { ApiPath, SOCKET_PATH, type User } from '@starcatch/shared';
+import { SOCKET_PATH, type User } from '@starcatch/shared';
 import type { ServerEndpoint } from './cluster-process.ts';
+import { signInGuest } from './guest-sign-in.ts';
+import { LISTENING, LOOPBACK_ADDRESS_LIMITS, REPO_ROOT, SERVER_ENTRY } from './server-child.ts';
 
-const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const SERVER_ENTRY = resolve(REPO_ROOT, 'server', 'src', 'main.ts');
 /** Loaded with `--import` when a test asks for it: SIGUSR2 then makes the server fail (see the file). */
 export const INJECT_FAULT = resolve(import.meta.dirname, 'inject-fault.ts');
 /** A cold start (type stripping, migrations) takes about a second; more on a loaded machine. */
 const START_TIMEOUT_MS = 20_000;
-const LISTENING = /^Server listening at (http:\/\/127\.0\.0\.1:(\d+))$/;
 export const PROCESS_SECRET = 'server-process-test-secret-key-long-enough';
-
-/** Every test client connects from 127.0.0.1: per-address budgets would be the whole file's. */
-const LIFTED_BUDGETS = {
-  SIGN_INS_PER_ADDRESS_PER_MINUTE: '10000',
-  SOCKET_CONNECTS_PER_ADDRESS_PER_MINUTE: '10000',
-  MAX_SOCKETS_PER_ADDRESS: '10000',
-  ROOM_CREATES_PER_ADDRESS_PER_MINUTE: '10000',
-};
 
 export type LogEntry = Record<string, unknown> & { level?: number; msg?: string };
 
@@ -71,7 +62,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       DATA_DIR: options.dataDir,
       LOG_LEVEL: 'info',
       SECRET_KEY: PROCESS_SECRET,
-      ...LIFTED_BUDGETS,
+      ...LOOPBACK_ADDRESS_LIMITS,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -121,13 +112,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     httpUrl,
     socketUrl: `${httpUrl.replace('http', 'ws')}${SOCKET_PATH}`,
     async signIn(nickname = `guest${++guests}`): Promise<{ token: string; user: User }> {
-      const response = await fetch(`${httpUrl}${ApiPath.session}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ nickname }),
-      });
-      if (response.status !== 201) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
-      return (await response.json()) as { token: string; user: User };
+      return signInGuest(httpUrl, nickname);
     },
     signal: (signal) => {
       child.kill(signal);

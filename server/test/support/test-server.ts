@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiPath, SOCKET_PATH, type User } from '@starcatch/shared';
+import { SOCKET_PATH, type User } from '@starcatch/shared';
 import { type App, buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import { signInGuest } from './guest-sign-in.ts';
 
 export interface TestServer {
   readonly app: App;
@@ -19,6 +20,9 @@ export interface TestServer {
 
 let guests = 0;
 
+/** The test server's `SECRET_KEY`: a test can check the server's tokens with its own `SessionTokens`. */
+export const TEST_SECRET_KEY = 'test-secret-key-that-is-at-least-32-characters';
+
 /** The real server on an ephemeral loopback port, with its own data directory. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'starcatch-test-'));
@@ -27,7 +31,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
-    SECRET_KEY: 'test-secret-key-that-is-at-least-32-characters',
+    SECRET_KEY: TEST_SECRET_KEY,
     ...env,
   });
   const app = await buildApp(config);
@@ -39,13 +43,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     httpUrl,
     socketUrl: `ws://127.0.0.1:${port}${SOCKET_PATH}`,
     async signIn(nickname = `guest${++guests}`) {
-      const response = await fetch(`${httpUrl}${ApiPath.session}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ nickname }),
-      });
-      if (response.status !== 201) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
-      return (await response.json()) as { token: string; user: User };
+      return signInGuest(httpUrl, nickname);
     },
     async close() {
       await app.http.close();

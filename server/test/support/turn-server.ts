@@ -2,19 +2,13 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ToolProcess } from './tool-process.ts';
 
 /** How long a fresh turnserver may take to answer a STUN Binding request. */
 const START_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 5_000;
-
-/** Servers still running when the test process exits are killed with it, not left behind. */
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
 
 /** Whether Debian's coturn (`turnserver`) is on the PATH. */
 export function turnServerInstalled(): boolean {
@@ -34,21 +28,11 @@ export interface TurnServerOptions {
  */
 export class TurnServer {
   readonly port: number;
-  readonly #child: ChildProcess;
-  readonly #dir: string;
-  #output = '';
+  readonly #process: ToolProcess;
 
   private constructor(port: number, child: ChildProcess, dir: string) {
     this.port = port;
-    this.#child = child;
-    this.#dir = dir;
-    const capture = (chunk: Buffer): void => {
-      if (this.#output.length < 1_000_000) this.#output += chunk.toString();
-    };
-    child.stdout?.on('data', capture);
-    child.stderr?.on('data', capture);
-    child.once('exit', () => live.delete(child));
-    live.add(child);
+    this.#process = new ToolProcess(child, dir);
   }
 
   static async start(options: TurnServerOptions): Promise<TurnServer> {
@@ -80,7 +64,7 @@ export class TurnServer {
     const server = new TurnServer(port, child, dir);
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (!(await answersBinding(port))) {
-      if (child.exitCode !== null || Date.now() > deadline) {
+      if (server.#process.exited || Date.now() > deadline) {
         await server.stop();
         throw new Error(`turnserver did not start on 127.0.0.1:${port}:\n${server.output}`);
       }
@@ -95,19 +79,11 @@ export class TurnServer {
 
   /** What coturn logged so far (its sessions name the username of each allocation). */
   get output(): string {
-    return this.#output;
+    return this.#process.output;
   }
 
-  async stop(): Promise<void> {
-    const child = this.#child;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    }
-    await rm(this.#dir, { recursive: true, force: true });
+  stop(): Promise<void> {
+    return this.#process.stop();
   }
 }
 

@@ -1,6 +1,4 @@
-import type { ChannelContext, Payload } from '@starcatch/phoenix';
 import {
-  type DataChannelLabel,
   decodeSnapshot,
   ErrorCode,
   encodeSnapshot,
@@ -10,74 +8,14 @@ import {
   StateEncoding,
 } from '@starcatch/shared';
 import { describe, expect, it } from 'vitest';
-import type { SocketAssigns } from '../../src/channels/socket-assigns.ts';
-import type { OpenPeer } from '../../src/rtc/peer-registry.ts';
-import type { DataChannelState, RtcDataChannel } from '../../src/rtc/rtc-peer.ts';
-import { DataChannelRoute, STALLED_BACKLOG_FACTOR } from '../../src/transport/data-channel-route.ts';
+import { type DataChannelRoute, STALLED_BACKLOG_FACTOR } from '../../src/transport/data-channel-route.ts';
 import { GameLink } from '../../src/transport/game-link.ts';
+import { fakeChannel, fakePeer } from './link-fakes.ts';
 
 const MAX_BUFFERED = 1_000;
 const NOTICE_INTERVAL_MS = 1_000;
 const snapshot = encodeSnapshot({ tick: 7, ackSeq: 3, serverTime: 0, players: [] });
 const event: GameEventMessage = { type: GameEvent.scoreChanged, tick: 7, slot: 0, score: 1 };
-
-class FakeDataChannel implements RtcDataChannel {
-  readonly label: string;
-  readonly ordered = true;
-  readonly maxRetransmits = null;
-  readyState: DataChannelState = 'open';
-  bufferedAmount = 0;
-  readonly sent: (string | Uint8Array)[] = [];
-
-  constructor(label: DataChannelLabel) {
-    this.label = label;
-  }
-
-  send(data: string | Uint8Array): boolean {
-    if (this.readyState !== 'open') return false;
-    this.sent.push(data);
-    return true;
-  }
-
-  onMessage(): void {}
-  onStateChange(): void {}
-  close(): void {
-    this.readyState = 'closed';
-  }
-}
-
-function fakePeer() {
-  const events = new FakeDataChannel('events');
-  const state = new FakeDataChannel('state');
-  const closeReasons: (ErrorCode | undefined)[] = [];
-  const peer: OpenPeer = {
-    id: 'peer-1',
-    userId: 'u-ada',
-    connectionId: 'conn-1',
-    channels: new Map<DataChannelLabel, RtcDataChannel>([
-      ['events', events],
-      ['state', state],
-    ]),
-    close: (reason) => closeReasons.push(reason),
-  };
-  return { peer, events, state, closeReasons, route: new DataChannelRoute(peer, events, state, MAX_BUFFERED) };
-}
-
-function fakeChannel(supportsBinary = true) {
-  const pushes: { event: string; payload: Payload }[] = [];
-  const presence: object[] = [];
-  const channel = {
-    topic: 'room:r1',
-    connectionId: 'conn-1',
-    supportsBinary,
-    sendBacklog: 0,
-    closed: false,
-    assigns: { user: { id: 'u-ada', nickname: 'Ada', color: '#ff6b6b' } },
-    push: (name: string, payload: Payload) => pushes.push({ event: name, payload }),
-    presence: { update: (_key: string, meta: object) => presence.push(meta) },
-  } as unknown as ChannelContext<SocketAssigns> & { sendBacklog: number };
-  return { channel, pushes, presence };
-}
 
 function link(options: { supportsBinary?: boolean; route?: DataChannelRoute } = {}) {
   const { channel, pushes, presence } = fakeChannel(options.supportsBinary);
@@ -131,7 +69,7 @@ describe('GameLink on the WebSocket', () => {
 describe('GameLink on the DataChannels', () => {
   it('switches at run time: presence meta and a resync follow, and nothing goes to the WebSocket', () => {
     const { gameLink, pushes, presence, rerouted } = link();
-    const { route, events, state } = fakePeer();
+    const { route, events, state } = fakePeer(MAX_BUFFERED);
     gameLink.useDataChannels(route);
     expect(presence).toEqual([
       { nickname: 'Ada', color: '#ff6b6b', online_at: expect.any(Number), transport: 'webrtc' },
@@ -148,7 +86,7 @@ describe('GameLink on the DataChannels', () => {
   });
 
   it('starts on an already open peer without announcing a switch', () => {
-    const { route } = fakePeer();
+    const { route } = fakePeer(MAX_BUFFERED);
     const { gameLink, presence, rerouted } = link({ route });
     expect(gameLink.transport).toBe('webrtc');
     expect(gameLink.presenceMeta.transport).toBe('webrtc');
@@ -157,7 +95,7 @@ describe('GameLink on the DataChannels', () => {
   });
 
   it('skips snapshots while the peer has more than the threshold queued, on either channel', () => {
-    const { route, events, state } = fakePeer();
+    const { route, events, state } = fakePeer(MAX_BUFFERED);
     const { gameLink } = link({ route });
     events.bufferedAmount = 600;
     state.bufferedAmount = 500;
@@ -168,7 +106,7 @@ describe('GameLink on the DataChannels', () => {
   });
 
   it('gives up on a peer that stopped draining its events: closes it and resyncs on the WebSocket', () => {
-    const { route, events, closeReasons } = fakePeer();
+    const { route, events, closeReasons } = fakePeer(MAX_BUFFERED);
     const { gameLink, pushes, rerouted } = link({ route });
     events.bufferedAmount = MAX_BUFFERED * STALLED_BACKLOG_FACTOR + 1;
     gameLink.sendEvent(event);
@@ -180,7 +118,7 @@ describe('GameLink on the DataChannels', () => {
   });
 
   it('falls back to the WebSocket when a channel is found closed', () => {
-    const { route, state } = fakePeer();
+    const { route, state } = fakePeer(MAX_BUFFERED);
     const { gameLink, pushes, rerouted } = link({ route });
     state.readyState = 'closed';
     expect(gameLink.sendSnapshot(snapshot)).toBe('sent');
@@ -189,7 +127,7 @@ describe('GameLink on the DataChannels', () => {
   });
 
   it('touches neither presence nor the simulation once closed', () => {
-    const { route } = fakePeer();
+    const { route } = fakePeer(MAX_BUFFERED);
     const { gameLink, presence, rerouted } = link();
     gameLink.close();
     gameLink.useDataChannels(route);

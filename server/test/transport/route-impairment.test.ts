@@ -1,6 +1,4 @@
-import type { ChannelContext, Payload } from '@starcatch/phoenix';
 import {
-  type DataChannelLabel,
   encodeSnapshot,
   GameChannelEvent,
   GameEvent,
@@ -12,12 +10,9 @@ import {
   SeededRandom,
 } from '@starcatch/shared';
 import { describe, expect, it } from 'vitest';
-import type { SocketAssigns } from '../../src/channels/socket-assigns.ts';
-import type { OpenPeer } from '../../src/rtc/peer-registry.ts';
-import type { DataChannelState, RtcDataChannel } from '../../src/rtc/rtc-peer.ts';
-import { DataChannelRoute } from '../../src/transport/data-channel-route.ts';
 import { GameLink } from '../../src/transport/game-link.ts';
 import { LinkImpairment, serverImpairment } from '../../src/transport/route-impairment.ts';
+import { fakeChannel, fakePeer } from './link-fakes.ts';
 
 /** Timers on a clock the test moves, firing in time order. */
 class FakeTimers implements LaneTimers {
@@ -45,55 +40,15 @@ class FakeTimers implements LaneTimers {
   }
 }
 
-class FakeDataChannel implements RtcDataChannel {
-  readonly label: string;
-  readonly ordered = true;
-  readonly maxRetransmits = null;
-  readyState: DataChannelState = 'open';
-  bufferedAmount = 0;
-  readonly sent: (string | Uint8Array)[] = [];
-  constructor(label: DataChannelLabel) {
-    this.label = label;
-  }
-  send(data: string | Uint8Array): boolean {
-    this.sent.push(data);
-    return true;
-  }
-  onMessage(): void {}
-  onStateChange(): void {}
-  close(): void {}
-}
-
 function setup(conditions = { lagMs: 100, jitterMs: 0, lossPercent: 20 }, onDataChannels = true) {
   const timers = new FakeTimers();
   const random = new SeededRandom(3);
   const impairment = new NetworkImpairment(conditions, { timers, random: () => random.next() });
-  const events = new FakeDataChannel('events');
-  const state = new FakeDataChannel('state');
-  const peer: OpenPeer = {
-    id: 'peer-1',
-    userId: 'u-ada',
-    connectionId: 'conn-1',
-    channels: new Map<DataChannelLabel, RtcDataChannel>([
-      ['events', events],
-      ['state', state],
-    ]),
-    close: () => {},
-  };
-  const pushes: { event: string; payload: Payload }[] = [];
-  const channel = {
-    topic: 'room:r1',
-    connectionId: 'conn-1',
-    supportsBinary: true,
-    sendBacklog: 0,
-    closed: false,
-    assigns: { user: { id: 'u-ada', nickname: 'Ada', color: '#ff6b6b' } },
-    push: (name: string, payload: Payload) => pushes.push({ event: name, payload }),
-    presence: { update: () => {} },
-  } as unknown as ChannelContext<SocketAssigns>;
+  const { events, state, route } = fakePeer(4096);
+  const { channel, pushes } = fakeChannel();
   const link = new GameLink({
     channel,
-    initialRoute: onDataChannels ? new DataChannelRoute(peer, events, state, 4096) : undefined,
+    initialRoute: onDataChannels ? route : undefined,
     noticeIntervalMs: 1000,
     snapshotMaxBufferedBytes: 4096,
     now: () => timers.time,

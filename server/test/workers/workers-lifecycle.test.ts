@@ -8,29 +8,29 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Topic } from '@starcatch/shared';
+import { ApiPath, Topic } from '@starcatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import * as postgres from '../../../scripts/services/postgres.ts';
-import * as redis from '../../../scripts/services/redis.ts';
+import { freePort } from '../../../scripts/services/free-port.ts';
+import type { RunningService } from '../../../scripts/services/redis.ts';
+import { METRICS_PATH } from '../../src/http/metrics-route.ts';
 import { ClientSockets, join as joinChannel, type SocketEvents, watchSocket } from '../integration/phoenix-client.ts';
 import { waitFor } from '../integration/wait-for.ts';
 import { exitWithin, type ServerProcess, startServerProcess } from '../support/server-process.ts';
+import { alive, missingServices, startServices, workerLog } from './workers-support.ts';
 
 const NODE_NAME = 'lifecycle';
 const START_TIMEOUT_MS = 30_000;
 /** The first restart waits RESTART_BACKOFF_INITIAL_MS (1 s), then the worker starts again. */
 const RESTART_TIMEOUT_MS = 15_000;
+/** Where ADMIN_PORT is picked: below the kernel's ephemeral ports (see `twoFreePorts`). */
+const ADMIN_PORT_FLOOR = 20_000;
+const ADMIN_PORT_SPAN = 10_000;
 
-const missing = !redis.findOnPath('redis-server')
-  ? 'redis-server is not installed'
-  : !postgres.findPostgresBin()
-    ? 'PostgreSQL is not installed'
-    : null;
-if (missing && process.env.CI) throw new Error(`${missing}; CI needs it`);
+const missing = missingServices();
 
 describe.skipIf(missing)('WORKERS=2: fatal errors, admin listeners, a second signal', () => {
-  let services: redis.RunningService[] = [];
+  const services: RunningService[] = [];
   let dataDir: string | undefined;
   let primary: ServerProcess | undefined;
   let port = 0;
@@ -38,27 +38,20 @@ describe.skipIf(missing)('WORKERS=2: fatal errors, admin listeners, a second sig
   const sockets = new ClientSockets();
   const stuck: WebSocket[] = [];
 
-  const primaryLog = (msg: string) => (primary?.entries ?? []).filter((e) => e.role === 'primary' && e.msg === msg);
-  const workerPid = (index: number): number | undefined =>
-    primaryLog('worker started').findLast((e) => e.worker === index)?.workerPid as number | undefined;
-  const listening = (pid: number | undefined) =>
-    pid !== undefined && primaryLog('worker listening').some((e) => e.workerPid === pid);
-  const waitForPrimary = async (check: () => boolean, what: string, timeoutMs: number): Promise<void> => {
-    try {
-      await waitFor(check, { what, timeoutMs });
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- server output ---\n${primary?.tail(80)}`);
-    }
-  };
+  const {
+    primaryLog,
+    workerPid,
+    listening,
+    waitFor: waitForPrimary,
+  } = workerLog(
+    () => primary?.entries ?? [],
+    () => primary?.tail(80) ?? '',
+  );
 
   beforeAll(async () => {
-    const started = await Promise.allSettled([redis.start(), postgres.start()]);
-    services = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    const failure = started.find((result) => result.status === 'rejected');
-    if (failure) throw failure.reason;
-    const [redisService, postgresService] = services as [redis.RunningService, redis.RunningService];
+    const { redisUrl, databaseUrl } = await startServices(services);
     dataDir = await mkdtemp(join(tmpdir(), 'starcatch-workers-lifecycle-'));
-    port = await redis.freePort();
+    port = await freePort();
     adminPort = await twoFreePorts();
     primary = await startServerProcess({
       dataDir,
@@ -66,8 +59,8 @@ describe.skipIf(missing)('WORKERS=2: fatal errors, admin listeners, a second sig
       injectFault: true,
       env: {
         WORKERS: '2',
-        REDIS_URL: redisService.url,
-        DATABASE_URL: postgresService.url,
+        REDIS_URL: redisUrl,
+        DATABASE_URL: databaseUrl,
         NODE_NAME,
         ADMIN_PORT: String(adminPort),
       },
@@ -87,11 +80,11 @@ describe.skipIf(missing)('WORKERS=2: fatal errors, admin listeners, a second sig
 
   it('each worker serves /metrics on its own admin port, ADMIN_PORT + its index; the shared game port does not', async () => {
     for (const offset of [0, 1]) {
-      const { status, body } = await httpGet(adminPort + offset, '/metrics');
+      const { status, body } = await httpGet(adminPort + offset, METRICS_PATH);
       expect(status).toBe(200);
       expect(body).toContain('starcatch_sockets');
     }
-    expect((await httpGet(port, '/metrics')).status).toBe(404);
+    expect((await httpGet(port, METRICS_PATH)).status).toBe(404);
   });
 
   it(
@@ -108,7 +101,7 @@ describe.skipIf(missing)('WORKERS=2: fatal errors, admin listeners, a second sig
       const fatal = primary?.entries.find((e) => e.level === 60 && e.pid === victim);
       expect(fatal).toMatchObject({ origin: 'uncaughtException', err: { message: 'injected uncaught exception' } });
       // Meanwhile the game port answers, from the surviving worker.
-      for (let i = 0; i < 5; i++) expect((await httpGet(port, '/api/v1/health')).status).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await httpGet(port, ApiPath.health)).status).toBe(200);
       await waitForPrimary(
         () => workerPid(1) !== victim && listening(workerPid(1)),
         'worker 1 restarted and listening',
@@ -118,7 +111,7 @@ describe.skipIf(missing)('WORKERS=2: fatal errors, admin listeners, a second sig
       const deadline = Date.now() + RESTART_TIMEOUT_MS;
       let status = 0;
       while (status !== 200 && Date.now() < deadline) {
-        status = await httpGet(adminPort + 1, '/metrics').then(
+        status = await httpGet(adminPort + 1, METRICS_PATH).then(
           (response) => response.status,
           () => 0,
         );
@@ -159,20 +152,16 @@ describe.skipIf(missing)('WORKERS=2: fatal errors, admin listeners, a second sig
   }, 20_000);
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A free port whose next port is free too (ADMIN_PORT and ADMIN_PORT + 1). */
+/**
+ * A free port whose next port is free too (ADMIN_PORT and ADMIN_PORT + 1), below the range Linux
+ * hands out for outgoing connections (32768 and up): a port from that range, free when chosen,
+ * was at times the source port of a worker's own connection (to Redis or PostgreSQL) by the time
+ * worker 1 bound it, and worker 1 died of EADDRINUSE.
+ */
 async function twoFreePorts(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const first = await redis.freePort();
-    if (first < 65_535 && (await portFree(first + 1))) return first;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = ADMIN_PORT_FLOOR + Math.floor(Math.random() * ADMIN_PORT_SPAN);
+    if ((await portFree(first)) && (await portFree(first + 1))) return first;
   }
   throw new Error('no two consecutive free ports');
 }

@@ -10,16 +10,17 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { User } from '@starcatch/shared';
+import { ApiPath, type User } from '@starcatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as postgres from '../../../scripts/services/postgres.ts';
-import * as redis from '../../../scripts/services/redis.ts';
+import { freePort } from '../../../scripts/services/free-port.ts';
+import type { RunningService } from '../../../scripts/services/redis.ts';
 import { ClientSockets } from '../integration/phoenix-client.ts';
-import { sleep, waitFor } from '../integration/wait-for.ts';
+import { sleep } from '../integration/wait-for.ts';
 import { GameBot } from '../support/game-bot.ts';
+import { signInGuest } from '../support/guest-sign-in.ts';
+import { REPO_ROOT, SERVER_ENTRY } from '../support/server-child.ts';
+import { alive, missingServices, startServices, workerLog } from './workers-support.ts';
 
-const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const SERVER_ENTRY = resolve(REPO_ROOT, 'server', 'src', 'main.ts');
 /** Two cold workers (type stripping, migrations, Redis), one after the other, on a loaded machine. */
 const START_TIMEOUT_MS = 30_000;
 /** The first restart waits RESTART_BACKOFF_INITIAL_MS (1 s), then the worker starts again. */
@@ -42,12 +43,7 @@ const BARE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 /** A log line: pino's JSON, from the primary (`role: "primary"`) or a worker. */
 type Entry = Record<string, unknown> & { msg?: string };
 
-const missing = !redis.findOnPath('redis-server')
-  ? 'redis-server is not installed'
-  : !postgres.findPostgresBin()
-    ? 'PostgreSQL is not installed'
-    : null;
-if (missing && process.env.CI) throw new Error(`${missing}; CI needs it`);
+const missing = missingServices();
 
 describe('WORKERS refusals', () => {
   it('WORKERS=2 without REDIS_URL exits 78 with one line naming REDIS_URL', async () => {
@@ -117,35 +113,27 @@ describe('UDP in workers', () => {
 });
 
 describe.skipIf(missing !== null)('WORKERS=2', () => {
-  let services: redis.RunningService[] = [];
+  const services: RunningService[] = [];
   let dataDir: string | undefined;
   let primary: ChildProcess | undefined;
   let port = 0;
   const entries: Entry[] = [];
   const raw: string[] = [];
 
-  const primaryLog = (msg: string) => entries.filter((entry) => entry.role === 'primary' && entry.msg === msg);
-  const currentPid = (worker: number): number | undefined =>
-    primaryLog('worker started').findLast((entry) => entry.worker === worker)?.workerPid as number | undefined;
-  const listening = (pid: number | undefined) =>
-    pid !== undefined && primaryLog('worker listening').some((entry) => entry.workerPid === pid);
-  /** `waitFor`, and on timeout the server's last output in the error. */
-  const waitForServer = async (check: () => boolean, what: string, timeoutMs: number): Promise<void> => {
-    try {
-      await waitFor(check, { what, timeoutMs });
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- server output ---\n${raw.slice(-80).join('\n')}`);
-    }
-  };
+  const {
+    primaryLog,
+    workerPid: currentPid,
+    listening,
+    waitFor: waitForServer,
+  } = workerLog(
+    () => entries,
+    () => raw.slice(-80).join('\n'),
+  );
 
   beforeAll(async () => {
-    const started = await Promise.allSettled([redis.start(), postgres.start()]);
-    services = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    const failure = started.find((result) => result.status === 'rejected');
-    if (failure) throw failure.reason;
-    const [redisService, postgresService] = services as [redis.RunningService, redis.RunningService];
+    const { redisUrl, databaseUrl } = await startServices(services);
     dataDir = await mkdtemp(join(tmpdir(), 'starcatch-workers-'));
-    port = await redis.freePort();
+    port = await freePort();
     primary = spawn(process.execPath, [SERVER_ENTRY], {
       cwd: REPO_ROOT,
       env: {
@@ -153,8 +141,8 @@ describe.skipIf(missing !== null)('WORKERS=2', () => {
         WORKERS: '2',
         HOST: '127.0.0.1',
         PORT: String(port),
-        REDIS_URL: redisService.url,
-        DATABASE_URL: postgresService.url,
+        REDIS_URL: redisUrl,
+        DATABASE_URL: databaseUrl,
         SECRET_KEY,
         NODE_NAME,
         DATA_DIR: dataDir,
@@ -308,7 +296,7 @@ async function runToExit(env: Record<string, string>): Promise<{ code: number | 
 /** `GET /api/v1/health` on a new connection each time, so the primary hands each to the next worker. */
 function health(port: number): Promise<Record<string, unknown>> {
   return new Promise((resolveHealth, reject) => {
-    const request = get({ host: '127.0.0.1', port, path: '/api/v1/health', agent: false, timeout: 5_000 }, (res) => {
+    const request = get({ host: '127.0.0.1', port, path: ApiPath.health, agent: false, timeout: 5_000 }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (chunk: string) => {
         body += chunk;
@@ -336,21 +324,6 @@ async function peersByNode(port: number): Promise<Map<string, number>> {
   return peers;
 }
 
-async function signIn(port: number, nickname: string): Promise<{ token: string; user: User }> {
-  const response = await fetch(`http://127.0.0.1:${port}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ nickname }),
-  });
-  if (response.status !== 201) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as { token: string; user: User };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+function signIn(port: number, nickname: string): Promise<{ token: string; user: User }> {
+  return signInGuest(`http://127.0.0.1:${port}`, nickname);
 }

@@ -1,5 +1,4 @@
 import { SNAPSHOT_RATE, TICK_RATE } from './constants.ts';
-import type { SyncEvent } from './events.ts';
 
 /**
  * How often a room steps and how often it tells each player: the server's `GAME_TICK_HZ` and
@@ -63,8 +62,11 @@ export function snapshotTicksBetween(from: number, to: number, rates: GameRates)
   return Math.floor(((to - 1) * snapshotHz) / tickHz) - Math.floor((from * snapshotHz) / tickHz);
 }
 
-/** The rates a `sync` announces; a server older than the fields runs at the defaults. */
-export function ratesOfSync(sync: SyncEvent): GameRates {
+/**
+ * The rates a `sync` event announces (its `tick_hz` and `snapshot_hz`; typed by shape, since
+ * `events.ts` imports this module); a server older than the fields runs at the defaults.
+ */
+export function ratesOfSync(sync: { readonly tick_hz?: number; readonly snapshot_hz?: number }): GameRates {
   const rates = {
     tickHz: sync.tick_hz ?? DEFAULT_GAME_RATES.tickHz,
     snapshotHz: sync.snapshot_hz ?? DEFAULT_GAME_RATES.snapshotHz,

@@ -1,6 +1,6 @@
 /**
- * What one bot process counts inside a measured window: inputs sent, messages received, and the
- * input → acknowledging-snapshot time of every input sent inside the window.
+ * What a bot, or all the bots of a bot process, count inside a measured window: inputs sent,
+ * messages received, and the input → acknowledging-snapshot time of every input sent inside it.
  */
 export class Meter {
   #start = Number.POSITIVE_INFINITY;
