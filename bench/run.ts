@@ -5,7 +5,8 @@ import { abuseSummary, abuseTables } from './abuse/report.ts';
 import { type AbuseResult, runAbuseSuite } from './abuse/suite.ts';
 import { clusterSummary, clusterTables } from './cluster/report.ts';
 import { type ClusterResult, runClusterSuite } from './cluster/suite.ts';
-import { connectionsSummary, connectionsTables } from './connections/report.ts';
+import { type LibraryVsRawResult, runLibraryVsRaw } from './connections/library-vs-raw.ts';
+import { connectionsSummary, connectionsTables, libraryVsRawTables } from './connections/report.ts';
 import { type ConnectionsResult, runConnectionsSuite } from './connections/suite.ts';
 import {
   type FanoutComparison,
@@ -35,7 +36,8 @@ import { runWebRtcSuite, type WebRtcResult } from './webrtc/suite.ts';
  *   --rounds N            fan-out rounds per scenario and server, order alternating (default 2);
  *                         also the cluster suite's fan-out rounds per topology, and the abuse
  *                         suite's rounds (quiet and abused, order alternating)
- *   --sockets N           sockets the connections suite requests (default 20000)
+ *   --sockets N           sockets the connections suite requests (default 20000); its library-vs-raw
+ *                         comparison ramps 10,000 per server (2,000 with --quick)
  *   --save-baseline       also write this run's headline figures to bench/baseline.json (per suite run)
  *
  * Every suite's headline figures are then compared with the last run of it (bench/results/) and
@@ -77,7 +79,7 @@ const report: {
   fanout?: { runs: FanoutRun[]; comparisons: FanoutComparison[] };
   webrtc?: WebRtcResult;
   netcode?: NetcodeResult;
-  connections?: ConnectionsResult;
+  connections?: ConnectionsResult & { readonly library: LibraryVsRawResult };
   cluster?: ClusterResult;
   abuse?: AbuseResult;
   vsLast?: SuiteComparison[];
@@ -223,8 +225,20 @@ if (runs('connections')) {
     },
     log,
   );
-  report.connections = connections;
-  printReport(connectionsTables(connections), connectionsSummary(connections));
+  // Then the library alone against the raw ws floor, at the ramp of 1,000 connects/s.
+  const library = await runLibraryVsRaw(
+    {
+      target: values.quick ? 2000 : 10_000,
+      ratePerSec: 1000,
+      maxInFlight: 256,
+      perProcess: 5000,
+      timeoutMs: 10_000,
+      rounds: values.quick ? 1 : Number(values.rounds),
+    },
+    log,
+  );
+  report.connections = { ...connections, library };
+  printReport([...connectionsTables(connections), ...libraryVsRawTables(library)], connectionsSummary(connections));
 }
 
 // Last: it pins this process and its children to CPUs (and restores the affinity when done).

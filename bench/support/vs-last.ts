@@ -188,6 +188,10 @@ const HEADLINES: Readonly<Record<string, Extractor>> = {
     lower('RSS per connection as running', 'KB', num(at(data, 'memory.rssAsRunningKbPerConnection')), abs(8)),
     lower('join p99', 'ms', num(at(data, 'joinP99Ms')), { relative: 0.3, absolute: 5 }),
     higher('sockets alive at the end', 'sockets', num(at(data, 'alive')), abs(0)),
+    // Library ÷ raw ratios: ±25 % until repeats measure their spread (both sides move together).
+    ...list(at(data, 'library.figures')).map((f) =>
+      lower(`library ÷ raw: ${String(at(f, 'name'))}`, '×', num(at(f, 'ratio')), rel(0.25)),
+    ),
   ],
 
   // 3 quick repeats: Δp99 spread 3.4 ms (WebRTC) and 2.3 ms (WebSocket); fan-out 2÷1 ratios 26–29 %;
