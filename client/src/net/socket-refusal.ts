@@ -1,3 +1,4 @@
+import { ErrorCode } from '@starcatch/shared';
 import type { SessionCheck, SocketThrottle } from './session-api.ts';
 
 /**
@@ -53,7 +54,7 @@ export class SocketRefusalDetector {
     this.#checking = false;
     if (this.#stopped || epoch !== this.#epoch) return;
     if (answer !== 'refused') {
-      this.#onThrottled(answer === 'rate_limited' || answer === 'too_many_connections' ? answer : null);
+      this.#onThrottled(answer === ErrorCode.rateLimited || answer === ErrorCode.tooManyConnections ? answer : null);
       return;
     }
     this.#stopped = true;
