@@ -60,6 +60,8 @@ export class PlayerLinks {
   readonly #now: Clock;
   /** The room link of each socket. A socket plays in one room at a time; a newer join takes over. */
   readonly #byConnection = new Map<string, GameLink>();
+  /** Peers closed for flooding, whose messages still in flight are dropped. */
+  readonly #closedForAbuse = new WeakSet<OpenPeer>();
   readonly #unlisten: () => void;
 
   constructor(options: PlayerLinksOptions) {
@@ -133,12 +135,19 @@ export class PlayerLinks {
   /** Every DataChannel message of a user spends from one budget, whichever channel and peer. */
   #received(peer: OpenPeer, label: DataChannelLabel, data: string | Uint8Array): void {
     this.counts.dataChannelMessages++;
+    // Messages of one SCTP packet arrive together (werift bundles what a peer sends in one turn, see
+    // docs/webrtc.md §11): the rest of a flood that closed its peer is dropped, not closed for again.
+    if (this.#closedForAbuse.has(peer)) {
+      this.counts.dataChannelDropped++;
+      return;
+    }
     const link = this.#byConnection.get(peer.connectionId);
     const verdict = this.#dataChannelLimit.check(peer.userId);
     if (verdict !== 'allowed') {
       this.counts.dataChannelDropped++;
       link?.reportDropped(PlayerTransport.webrtc);
       if (verdict === 'abusive') {
+        this.#closedForAbuse.add(peer);
         this.counts.peersClosedForAbuse++;
         this.#options.logger.warn({ userId: peer.userId, peerId: peer.id }, 'peer closed: DataChannel flood');
         peer.close(ErrorCode.rateLimited);

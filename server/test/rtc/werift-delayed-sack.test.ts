@@ -1,7 +1,8 @@
 /**
  * Guards the delayed-SACK half of patches/werift@0.25.2.patch: one DATA packet with a whole new
  * message must not be acknowledged at once (werift did, which doubled the UDP datagrams of small
- * game messages); a second one, a duplicate or a gap still is. Reaches into werift's SCTP
+ * game messages); a duplicate or a gap still is. How often a SACK goes out otherwise (every fourth
+ * packet, or with the next DATA) is in werift-sctp-bundling.test.ts. Reaches into werift's SCTP
  * association (not public API), as werift-patch.test.ts does.
  */
 import { afterEach, describe, expect, it } from 'vitest';
