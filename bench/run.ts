@@ -38,6 +38,8 @@ import { runWebRtcSuite, type WebRtcResult } from './webrtc/suite.ts';
  *                         suite's rounds (quiet and abused, order alternating)
  *   --sockets N           sockets the connections suite requests (default 20000); its library-vs-raw
  *                         comparison ramps 10,000 per server (2,000 with --quick)
+ *   --rtc-in-flight N     WebRTC negotiations the bots keep under way at once (default 8, a lobby's
+ *                         pace; 32 or more is the burst of a node's players coming back at once)
  *   --save-baseline       also write this run's headline figures to bench/baseline.json (per suite run)
  *
  * Every suite's headline figures are then compared with the last run of it (bench/results/) and
@@ -51,6 +53,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '2' },
     sockets: { type: 'string', default: '20000' },
+    'rtc-in-flight': { type: 'string', default: '8' },
     'save-baseline': { type: 'boolean', default: false },
   },
 });
@@ -180,7 +183,7 @@ if (runs('webrtc')) {
       windowMs: values.quick ? 4000 : 8000,
       drainMs: 500,
       botProcesses: 2,
-      inFlight: 8,
+      inFlight: Number(values['rtc-in-flight']),
       openTimeoutMs: 15_000,
       ...(profileDir ? { profileDir } : {}),
     },

@@ -286,6 +286,9 @@ export function scopeOf(suite: string, options: Options): string {
   const parts = [options.quick === true ? 'quick' : 'full'];
   if (suite === 'fanout') parts.push(`${String(options.workers ?? 2)} workers`);
   if (suite === 'connections' && options.quick !== true) parts.push(`${String(options.sockets ?? 20000)} sockets`);
+  // The default pace (8) keeps the scope of the runs made before the option existed.
+  const inFlight = String(options['rtc-in-flight'] ?? '8');
+  if (suite === 'webrtc' && inFlight !== '8') parts.push(`${inFlight} in flight`);
   return parts.join(', ');
 }
 

@@ -57,7 +57,7 @@ export function webRtcTables(result: WebRtcResult): ReportTable[] {
     {
       title: 'WebRTC connects, memory and the server event loop per step',
       notes: [
-        `Connects: at most ${'≤ 8'} negotiations in flight. RSS per peer: (RSS − ${fmt(result.baselineRssMiB, 1)} MiB ` +
+        `Connects: at most ${result.inFlight} negotiations in flight. RSS per peer: (RSS − ${fmt(result.baselineRssMiB, 1)} MiB ` +
           'before any peer) ÷ players; marginal: ΔRSS ÷ Δplayers from the previous step.',
       ],
       header: [

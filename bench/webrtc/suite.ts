@@ -122,6 +122,8 @@ export interface WebRtcStep {
 }
 
 export interface WebRtcResult {
+  /** Negotiations kept under way at once while connecting. */
+  readonly inFlight: number;
   readonly steps: WebRtcStep[];
   /** The first step's p50 / p99: the structural floor of 30 Hz ticks with 20 Hz snapshots. */
   readonly floorP50Ms: number;
@@ -228,6 +230,7 @@ export async function runWebRtcSuite(options: WebRtcOptions, log: (line: string)
     }
     const passed = steps.filter((step) => step.failures.length === 0);
     return {
+      inFlight: options.inFlight,
       steps,
       floorP50Ms: steps[0]?.rttP50Ms ?? Number.NaN,
       floorP99Ms: steps[0]?.rttP99Ms ?? Number.NaN,
