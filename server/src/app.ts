@@ -1,13 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import {
-  LocalPubSub,
-  longPollTransport,
-  type PhoenixSocket,
-  TransportPath,
-  webSocketTransport,
-} from '@starcatch/phoenix';
+import { LocalPubSub, longPollTransport, type PhoenixSocket, webSocketTransport } from '@starcatch/phoenix';
 import { API_PREFIX, ApiPath, ErrorCode, isUnimpaired, SOCKET_PATH } from '@starcatch/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveSecretKey } from './auth/secret-key.ts';
@@ -22,9 +16,10 @@ import { ClusterNode } from './cluster/cluster.ts';
 import { ClusterOperations, type NodeOperations } from './cluster/cluster-operations.ts';
 import type { Config } from './config.ts';
 import { RoomSimulations } from './game/room-simulations.ts';
-import { capSocketsPerAddress } from './http/address-sockets.ts';
+import { socketAdmission } from './http/address-sockets.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
 import { sendApiError } from './http/api-error.ts';
+import { clientAddressOf } from './http/client-address.ts';
 import { capConnections, connectionCap, openFilesLimit } from './http/connection-cap.ts';
 import { registerLeaderboardRoutes } from './http/leaderboard-routes.ts';
 import { METRICS_PATH, registerMetricsRoute } from './http/metrics-route.ts';
@@ -187,10 +182,12 @@ export async function buildApp(config: Config): Promise<App> {
   // node adopts the stored rooms nobody hosts instead: see ClusterRooms.)
   if (!cluster) for (const room of await storage.openRooms()) rooms.open(room);
 
-  capSocketsPerAddress(http, addresses, `${SOCKET_PATH}${TransportPath.websocket}`);
   await http.register(webSocketTransport<SocketAssigns>, {
     socket,
     path: SOCKET_PATH,
+    // Upgrades never become Fastify requests: the same address `request.ip` gives, and the cap.
+    clientAddress: clientAddressOf(config.trustedProxies),
+    admit: socketAdmission(addresses, http.log),
     checkOrigin: config.allowedOrigins,
     maxFrameSize: config.socketMaxFrameBytes,
     idleTimeoutMs: config.socketIdleTimeoutMs,

@@ -50,7 +50,7 @@ export {
   LongPollStatus,
   longPollTransport,
 } from './transport/longpoll-transport.ts';
-export type { WebSocketTransportOptions } from './transport/websocket-transport.ts';
+export type { HttpRefusal, WebSocketTransportOptions } from './transport/websocket-transport.ts';
 export {
   DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,

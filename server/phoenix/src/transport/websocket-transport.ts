@@ -1,20 +1,21 @@
-import type { ServerResponse } from 'node:http';
-import websocket from '@fastify/websocket';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
-import { CloseCode } from '../catalog.ts';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { WebSocketServer } from 'ws';
 import { DEFAULT_SOCKET_PATH, PHOENIX_SUBPROTOCOL, TransportPath } from '../constants.ts';
 import type { PhoenixSocket } from '../phoenix-socket.ts';
 import { negotiateSerializer } from '../serializers/negotiate.ts';
-import type { Serializer } from '../serializers/serializer.ts';
 import {
   type ConnectionLimits,
   DEFAULT_MAX_QUEUED_MESSAGES,
   DEFAULT_MAX_SEND_BACKLOG_BYTES,
 } from '../socket-connection.ts';
 import type { OriginCheck } from './handshake.ts';
-import { flattenQuery, originAllowed, readSubprotocols } from './handshake.ts';
+import { originAllowed, readSubprotocols } from './handshake.ts';
+import { type HttpRefusal, refuseUpgrade, routeUpgrades } from './upgrade-routes.ts';
 import { IdleSweep, WebSocketLink } from './websocket-link.ts';
+
+export type { HttpRefusal } from './upgrade-routes.ts';
 
 export interface WebSocketTransportOptions<Assigns extends object> {
   readonly socket: PhoenixSocket<Assigns>;
@@ -45,24 +46,33 @@ export interface WebSocketTransportOptions<Assigns extends object> {
    * shutdown's drain for ws's own 30 s. Default 5 000.
    */
   readonly closeTimeoutMs?: number;
+  /**
+   * The client's address for an upgrade request, passed to `connect` as `remoteAddress` and to
+   * `admit`. Default: the TCP peer's. Behind a reverse proxy, the address the proxy forwarded, as
+   * the app's HTTP routes see it (the app knows which proxies it trusts).
+   */
+  readonly clientAddress?: (request: IncomingMessage) => string;
+  /**
+   * Runs first for each upgrade request, before any other check: admit it (returning what to call
+   * when its TCP connection closes, if anything) or refuse it with an HTTP answer, such as a 429
+   * for too many sockets from one address.
+   */
+  readonly admit?: (request: IncomingMessage, clientAddress: string) => (() => void) | undefined | HttpRefusal;
 }
 
 export const DEFAULT_MAX_FRAME_SIZE = 128 * 1024;
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
-interface Accepted<Assigns> {
-  readonly serializer: Serializer;
-  readonly assigns: Assigns;
-  /** The response @fastify/websocket routed the upgrade with; released once the socket is open. */
-  readonly response: ServerResponse;
-}
+const FORBIDDEN: HttpRefusal = { status: 403 };
 
 /**
- * Serves a `PhoenixSocket` over WebSocket at `<path>/websocket`. Every check (vsn, origin,
- * subprotocols, `connect`) runs before the upgrade, so a refusal is a plain HTTP 403 that
- * phoenix.js answers with backoff instead of a reconnect storm. Closing the Fastify instance
- * drains the sockets with 1012.
+ * Serves a `PhoenixSocket` over WebSocket at `<path>/websocket`. The upgrade is taken on Node's
+ * `upgrade` event, before Fastify's router: every check (admission, vsn, origin, subprotocols,
+ * `connect`) runs before the handshake is answered, so a refusal is a plain HTTP status (403 by
+ * default) that phoenix.js answers with backoff instead of a reconnect storm, and an accepted socket
+ * costs no Fastify request, reply or hooks. Other requests to the path (no upgrade, other methods)
+ * get Phoenix's 400 through Fastify. Closing the Fastify instance drains the sockets with 1012.
  */
 export async function webSocketTransport<Assigns extends object>(
   fastify: FastifyInstance,
@@ -76,92 +86,89 @@ export async function webSocketTransport<Assigns extends object>(
     maxSendBacklogBytes: positive(options.maxSendBacklogBytes ?? DEFAULT_MAX_SEND_BACKLOG_BYTES, 'maxSendBacklogBytes'),
     maxQueuedMessages: positive(options.maxQueuedMessages ?? DEFAULT_MAX_QUEUED_MESSAGES, 'maxQueuedMessages'),
   };
-  const accepted = new WeakMap<FastifyRequest, Accepted<Assigns>>();
+  const clientAddress = options.clientAddress ?? ((request: IncomingMessage) => request.socket.remoteAddress ?? '');
   const idleSweep = new IdleSweep(idleTimeoutMs);
   const serverOptions = {
+    noServer: true,
+    clientTracking: false,
     maxPayload: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
     // A ws 8.18.3+ option that @types/ws 8.18 does not declare yet (hence no object literal below).
     closeTimeout: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
-    // The handshake hook has already refused offers without "phoenix"; never echo the token entry.
+    // The handshake has already refused offers without "phoenix"; never echo the token entry.
     handleProtocols: (protocols: Set<string>) => (protocols.has(PHOENIX_SUBPROTOCOL) ? PHOENIX_SUBPROTOCOL : false),
   };
+  const wss = new WebSocketServer(serverOptions);
+  let closing = false;
 
-  await fastify.register(websocket, {
-    options: serverOptions,
-    preClose(done) {
-      socket.drain();
-      this.websocketServer.close(() => done());
-    },
-  });
-
-  async function handshake(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (request.headers.upgrade?.toLowerCase() !== 'websocket') {
-      await reply.code(400).send();
+  async function upgrade(request: IncomingMessage, connection: Duplex, head: Buffer): Promise<void> {
+    // Until ws takes the connection, an error on it (a reset mid-handshake) only ends it.
+    connection.on('error', destroyOnError);
+    const address = clientAddress(request);
+    const admission = options.admit?.(request, address);
+    if (admission !== undefined && typeof admission !== 'function') {
+      refuseUpgrade(connection, admission);
       return;
     }
-    const params = flattenQuery(request.query);
+    if (admission) connection.once('close', admission);
+    const params = queryParams(request.url ?? '');
     const serializer = negotiateSerializer(params.vsn);
     const origin = request.headers.origin;
     const subprotocols = readSubprotocols(request.headers['sec-websocket-protocol']);
-    if (!serializer || !originAllowed(checkOrigin, origin) || !subprotocols.ok) {
-      await reply.code(403).send();
+    if (closing || !serializer || !originAllowed(checkOrigin, origin) || !subprotocols.ok) {
+      refuseUpgrade(connection, FORBIDDEN);
       return;
     }
     const result = await socket.connect({
       params,
       authToken: subprotocols.authToken,
       origin,
-      // A getter: most `connect`s never ask, and asking costs a getpeername per connection.
-      get remoteAddress() {
-        return request.ip;
-      },
+      remoteAddress: address,
       vsn: serializer.vsn,
     });
-    if (!result.ok) {
-      await reply.code(result.status ?? 403).send();
+    if (!result.ok || closing || connection.destroyed) {
+      refuseUpgrade(connection, result.ok ? FORBIDDEN : { status: result.status ?? 403 });
       return;
     }
-    accepted.set(request, { serializer, assigns: result.assigns, response: reply.raw });
+    // ws answers a handshake it finds malformed (version, key) with 400 itself.
+    wss.handleUpgrade(request, connection, head, (ws) => {
+      connection.off('error', destroyOnError);
+      new WebSocketLink(ws, socket, serializer, result.assigns, limits, idleSweep);
+    });
   }
 
-  fastify.route({
-    method: 'GET',
-    url,
-    preValidation: handshake,
-    handler: (_request, reply) => reply.code(400).send(),
-    wsHandler: (ws: WebSocket, request: FastifyRequest) => {
-      const handshakeResult = accepted.get(request);
-      accepted.delete(request);
-      if (!handshakeResult) {
-        ws.close(CloseCode.internalError, 'handshake state missing');
-        return;
-      }
-      releaseUpgradeRequest(ws, handshakeResult.response);
-      const { serializer, assigns } = handshakeResult;
-      new WebSocketLink(ws, socket, serializer, assigns, limits, idleSweep);
-    },
+  const unroute = routeUpgrades(fastify.server, url, (request, connection, head) => {
+    upgrade(request, connection, head).catch((error: unknown) => {
+      socket.logger.error({ err: error }, 'websocket upgrade failed');
+      refuseUpgrade(connection, { status: 500 });
+    });
   });
 
-  // Phoenix answers 400 to anything but GET on the socket path.
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    unroute();
+    socket.drain();
+    wss.close(() => done());
+  });
+
+  // Phoenix answers 400 to anything on the socket path that is not a WebSocket upgrade.
   fastify.route({
-    method: ['POST', 'PUT', 'PATCH', 'DELETE'],
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url,
     handler: (_request, reply) => reply.code(400).send(),
   });
 }
 
-/**
- * Lets the HTTP upgrade request be garbage-collected once the WebSocket is open. Two references
- * would otherwise keep it for the socket's whole life (Fastify request and reply, a pino child
- * logger, every header including the token, the buffer the request was read into): about 4 KB of
- * the 9 KB of heap an idle connection held (bench/connections). @fastify/websocket's 'error' listener
- * closes over the request and reply (`attach` adds ours, which logs; ws closes the socket itself
- * after an error), and the net.Socket still points at the response the upgrade was routed with.
- * The response was hijacked and never finishes, so detaching it changes nothing else.
- */
-function releaseUpgradeRequest(ws: WebSocket, response: ServerResponse): void {
-  ws.removeAllListeners('error');
-  if (response.socket) response.detachSocket(response.socket);
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
+/** The query string's values, one per name: the last one wins when a name repeats. */
+function queryParams(url: string): Record<string, string> {
+  const query = url.indexOf('?');
+  const params: Record<string, string> = {};
+  if (query === -1) return params;
+  for (const [name, value] of new URLSearchParams(url.slice(query + 1))) params[name] = value;
+  return params;
 }
 
 function positive(value: number, name: string): number {
