@@ -56,3 +56,35 @@ export async function startClientProcesses(configs: readonly ClientProcessConfig
     stop,
   };
 }
+
+/** The share of a ramp each client process takes. */
+export interface RampShare {
+  readonly target: number;
+  readonly perProcess: number;
+  readonly ratePerSec: number;
+  readonly maxInFlight: number;
+}
+
+/**
+ * Splits a ramp of `target` sockets over processes of at most `perProcess` each, with the rate and
+ * the connects in flight shared in proportion; `common` is what every process gets alike.
+ */
+export function splitRamp(
+  ramp: RampShare,
+  common: Omit<ClientProcessConfig, 'firstUser' | 'count' | 'ratePerSec' | 'maxInFlight'>,
+): ClientProcessConfig[] {
+  const processCount = Math.max(1, Math.ceil(ramp.target / ramp.perProcess));
+  const configs: ClientProcessConfig[] = [];
+  for (let first = 0; first < ramp.target; ) {
+    const count = Math.min(ramp.perProcess, ramp.target - first);
+    configs.push({
+      ...common,
+      firstUser: first,
+      count,
+      ratePerSec: (ramp.ratePerSec * count) / ramp.target,
+      maxInFlight: Math.max(1, Math.floor(ramp.maxInFlight / processCount)),
+    });
+    first += count;
+  }
+  return configs;
+}

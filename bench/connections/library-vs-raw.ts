@@ -5,8 +5,7 @@ import { machineBusyPercent, readMachineCpu } from '../support/machine-cpu.ts';
 import { clock, quantile } from '../support/measure.ts';
 import { cpuPercent, readProcStats } from '../support/proc-stats.ts';
 import { BENCH_SECRET_KEY } from '../support/real-server.ts';
-import { startClientProcesses } from './client-processes.ts';
-import type { ClientProcessConfig } from './client-protocol.ts';
+import { splitRamp, startClientProcesses } from './client-processes.ts';
 import { p99ByQuarter } from './suite.ts';
 
 /**
@@ -124,25 +123,15 @@ export async function runLibraryVsRaw(
 
 async function rampOnce(kind: ServerKind, server: ServerChild, options: LibraryVsRawOptions): Promise<LibraryRun> {
   await sleep(SETTLE_MS);
-  const processCount = Math.max(1, Math.ceil(options.target / options.perProcess));
-  const configs: ClientProcessConfig[] = [];
-  for (let i = 0, first = 0; i < processCount; i++) {
-    const count = Math.min(options.perProcess, options.target - first);
-    configs.push({
-      url: server.url,
-      // Neither server checks it; the sockets send one as phoenix.js would.
-      secretKey: BENCH_SECRET_KEY,
-      firstUser: first,
-      count,
-      ratePerSec: (options.ratePerSec * count) / options.target,
-      maxInFlight: Math.max(1, Math.floor(options.maxInFlight / processCount)),
-      timeoutMs: options.timeoutMs,
-      // Idle for the whole ramp: a heartbeat would only add noise to the join latency.
-      heartbeatMs: 60_000,
-      channel: 'room',
-    });
-    first += count;
-  }
+  const configs = splitRamp(options, {
+    url: server.url,
+    // Neither server checks it; the sockets send one as phoenix.js would.
+    secretKey: BENCH_SECRET_KEY,
+    timeoutMs: options.timeoutMs,
+    // Idle for the whole ramp: a heartbeat would only add noise to the join latency.
+    heartbeatMs: 60_000,
+    channel: 'room',
+  });
   const clients = await startClientProcesses(configs);
   try {
     const before = readProcStats(server.pid);

@@ -6,8 +6,8 @@ import { machineBusyPercent, readMachineCpu } from '../support/machine-cpu.ts';
 import { clock, quantile } from '../support/measure.ts';
 import { cpuPercent, type ProcStats, readOpenFilesLimit, readProcStats } from '../support/proc-stats.ts';
 import { BENCH_SECRET_KEY, type RealServer, startRealServer } from '../support/real-server.ts';
-import { startClientProcesses } from './client-processes.ts';
-import type { ClientProcessConfig, RampReport } from './client-protocol.ts';
+import { splitRamp, startClientProcesses } from './client-processes.ts';
+import type { RampReport } from './client-protocol.ts';
 import { type FailureKind, type HoldCounters, IdleSocket } from './idle-socket.ts';
 import { MEMORY_PROBE_EXEC_ARGV, type ServerMemory, serverMemory } from './server-memory.ts';
 
@@ -138,22 +138,13 @@ export async function runConnectionsSuite(
     const serverCap = connectionCap(undefined, fdLimit) ?? Number.POSITIVE_INFINITY;
     const baselineFds = requireStats(server.pid).openFds;
 
-    const processCount = Math.max(1, Math.ceil(options.target / options.perProcess));
-    const configs: ClientProcessConfig[] = [];
-    for (let i = 0, first = 0; i < processCount; i++) {
-      const count = Math.min(options.perProcess, options.target - first);
-      configs.push({
-        url: server.socketUrl,
-        secretKey: BENCH_SECRET_KEY,
-        firstUser: first,
-        count,
-        ratePerSec: (options.ratePerSec * count) / options.target,
-        maxInFlight: Math.max(1, Math.floor(options.maxInFlight / processCount)),
-        timeoutMs: options.timeoutMs,
-        heartbeatMs: options.heartbeatMs,
-      });
-      first += count;
-    }
+    const configs = splitRamp(options, {
+      url: server.socketUrl,
+      secretKey: BENCH_SECRET_KEY,
+      timeoutMs: options.timeoutMs,
+      heartbeatMs: options.heartbeatMs,
+    });
+    const processCount = configs.length;
     const clients = await startClientProcesses(configs);
     try {
       log(
