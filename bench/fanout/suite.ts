@@ -61,7 +61,7 @@ export interface FanoutRun {
 
 export interface FanoutComparison {
   readonly scenario: string;
-  /** ours ÷ raw of CPU µs per delivered message, all rounds pooled: the target is ≤ 1.15. */
+  /** ours ÷ raw of CPU µs per delivered message, all rounds pooled (target ≤ 1.05, see bench/README.md). */
   readonly cpuPerDeliveryRatio: number;
   /** The same ratio for each round on its own, to show how much it moves between runs. */
   readonly cpuPerDeliveryRatioPerRound: readonly { readonly ratio: number; readonly clean: boolean }[];
