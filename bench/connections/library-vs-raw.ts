@@ -2,7 +2,7 @@ import os from 'node:os';
 import { allowedCpus, onServerCpus, pinLoadSide, releaseLoadSide } from '../cluster/affinity.ts';
 import { type ServerChild, startServerChild } from '../fanout/server-child.ts';
 import { machineBusyPercent, readMachineCpu } from '../support/machine-cpu.ts';
-import { clock, quantile } from '../support/measure.ts';
+import { clock, median, quantile } from '../support/measure.ts';
 import { cpuPercent, readProcStats } from '../support/proc-stats.ts';
 import { BENCH_SECRET_KEY } from '../support/real-server.ts';
 import { splitRamp, startClientProcesses } from './client-processes.ts';
@@ -96,16 +96,11 @@ export async function runLibraryVsRaw(
   } finally {
     releaseLoadSide(plan);
   }
-  const median = (kind: ServerKind, pick: (run: LibraryRun) => number): number => {
-    const values = Float64Array.from(runs.filter((run) => run.kind === kind).map(pick)).sort();
-    const middle = values.length / 2;
-    return values.length % 2 === 1
-      ? (values[Math.floor(middle)] as number)
-      : ((values[middle - 1] as number) + (values[middle] as number)) / 2;
-  };
+  const medianOf = (kind: ServerKind, pick: (run: LibraryRun) => number): number =>
+    median(runs.filter((run) => run.kind === kind).map(pick));
   const figure = (name: string, unit: string, pick: (run: LibraryRun) => number, maxRatio?: number) => {
-    const ours = median('ours', pick);
-    const raw = median('raw', pick);
+    const ours = medianOf('ours', pick);
+    const raw = medianOf('raw', pick);
     return { name, unit, ours, raw, ratio: ours / raw, ...(maxRatio !== undefined && { maxRatio }) };
   };
   return {

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { median } from './measure.ts';
 import type { ReportTable } from './report-table.ts';
 
 /**
@@ -102,12 +103,6 @@ function num(value: unknown): number {
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
-const median = (values: readonly number[]): number => {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 const lower = (
   key: string,
   unit: string,

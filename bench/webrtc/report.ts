@@ -1,3 +1,4 @@
+import { median } from '../support/measure.ts';
 import { fmt, type ReportTable } from '../support/report-table.ts';
 import { CONTENDED_OTHER_CPU_PERCENT, CRITERIA, type WebRtcResult, type WebRtcStep } from './suite.ts';
 
@@ -65,6 +66,7 @@ export function webRtcTables(result: WebRtcResult): ReportTable[] {
         'new peers',
         'connect s',
         'peers/s',
+        'srv CPU ms/connect',
         'setup p50 ms',
         'setup p99 ms',
         'failed',
@@ -83,6 +85,7 @@ export function webRtcTables(result: WebRtcResult): ReportTable[] {
         String(s.newPeers),
         fmt(s.connectSeconds, 2),
         fmt(s.peersPerSecond, 1),
+        fmt(s.serverCpuMsPerConnect, 2),
         fmt(s.setupP50Ms, 0),
         fmt(s.setupP99Ms, 0),
         String(s.connectFailed),
@@ -112,12 +115,15 @@ export function webRtcSummary(result: WebRtcResult): string[] {
     first && last && last !== first
       ? (cpuPerSecond(last) - cpuPerSecond(first)) / (messagesPerSecond(last) - messagesPerSecond(first))
       : Number.NaN;
+  const connectMs = median(result.steps.map((step) => step.serverCpuMsPerConnect));
   return [
     `Max players per process: ${result.maxPlayers} (stopped: ${result.stoppedBy}).`,
     `Marginal server CPU per DataChannel message, ${first?.players ?? '–'} → ${last?.players ?? '–'} players: ${fmt(marginal, 1)} µs.`,
     `At ${last?.players ?? '–'} players: ${fmt(last?.cpuMicrosPerMessage, 1)} µs server CPU per DataChannel message, ` +
       `${fmt(last?.rssPerPeerKiB, 0)} KiB RSS and ${fmt(last?.heapPerPeerKiB, 0)} KiB JS heap per peer; ` +
       `peers connected per second over the run: ${fmt(result.peersPerSecond, 1)}.`,
+    `Server CPU per connect (median of the steps, game traffic of the players already there taken out): ${fmt(connectMs, 2)} ms, ` +
+      `so one core connects at most ${fmt(1000 / connectMs, 0)} peers per second (the bots share this machine's cores).`,
     `UDP receive buffers: default ${result.udpBuffers.defaultBytes} B, max ${result.udpBuffers.maxBytes} B. ` +
       `Server log lines (warn+): ${result.serverLogLines}${result.metricsAvailable ? '' : '; no /metrics on this server'}.`,
     ...result.serverLogFirst.map((line) => `  server: ${line}`),

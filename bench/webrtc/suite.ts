@@ -51,6 +51,11 @@ export interface WebRtcStep {
   readonly newPeers: number;
   readonly connectSeconds: number;
   readonly peersPerSecond: number;
+  /**
+   * Server CPU while this step's peers connected, less what the players already there cost at the
+   * previous step's rate, ÷ peers connected: the server's own cost of a connect, ms.
+   */
+  readonly serverCpuMsPerConnect: number;
   readonly connectFailed: number;
   readonly connectErrors: readonly string[];
   /** Sign-in to both channels open, per bot, ms. */
@@ -186,8 +191,11 @@ export async function runWebRtcSuite(options: WebRtcOptions, log: (line: string)
       rooms += newRooms;
       log(`webrtc: ${rooms * ROOM_SIZE} players: connecting ${players.length}…`);
       const connectStart = performance.now();
+      const cpuAtConnectStart = cpuMicrosOf(server.pid);
       const connected = await fleet.connect(players, options.inFlight, options.openTimeoutMs);
       const connectSeconds = (performance.now() - connectStart) / 1000;
+      const playing = (steps.at(-1)?.serverCpuPercent ?? 0) / 100;
+      const connectCpuMs = (cpuMicrosOf(server.pid) - cpuAtConnectStart) / 1000 - playing * connectSeconds * 1000;
       connectedTotal += connected.connected;
       connectSecondsTotal += connectSeconds;
 
@@ -196,6 +204,7 @@ export async function runWebRtcSuite(options: WebRtcOptions, log: (line: string)
         rooms,
         connected,
         connectSeconds,
+        connectCpuMs,
         baselineRss,
         baselineHeap,
         previous: steps.at(-1),
@@ -260,6 +269,8 @@ interface StepContext {
     readonly setupMs: Float64Array;
   };
   readonly connectSeconds: number;
+  /** Server CPU over the connects, less the game traffic already running, ms. */
+  readonly connectCpuMs: number;
   readonly baselineRss: number;
   readonly baselineHeap: number | undefined;
   readonly previous: WebRtcStep | undefined;
@@ -336,6 +347,7 @@ async function measureStep(
     newPeers: context.connected.connected,
     connectSeconds: context.connectSeconds,
     peersPerSecond: context.connected.connected / context.connectSeconds,
+    serverCpuMsPerConnect: context.connectCpuMs / context.connected.connected,
     connectFailed: context.connected.failed,
     connectErrors: context.connected.errors,
     setupP50Ms: quantile(setup, 0.5),
