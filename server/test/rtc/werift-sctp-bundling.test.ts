@@ -2,90 +2,41 @@
  * Guards the SCTP sending half of patches/werift@0.25.2.patch (docs/webrtc.md §11): the SACK owed
  * rides in front of outgoing DATA instead of a packet of its own (and, with nothing to send, goes
  * out every fourth packet), messages sent in the same turn of the event loop share a packet up to
- * the MTU, and TSNs sort in serial-number order (werift sorted them as strings). Reaches into werift's SCTP association (not public API), as
- * werift-delayed-sack.test.ts does.
+ * the MTU, and TSNs sort in serial-number order (werift sorted them as strings). Reaches into werift's SCTP association (not public API)
+ * through sctp-association.ts.
  */
 
 import { DataChannelLabel } from '@starcatch/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RTCDataChannel, RTCPeerConnection } from 'werift';
 import { createLoopbackOfferer, isLoopback, loopbackPeerConnection } from '../support/loopback-offerer.ts';
-
-/** SCTP chunk types (RFC 9260 §3.2). */
-const DATA = 0;
-const SACK = 3;
-/** SCTP DATA chunk flags (RFC 9260 §3.3.1): a whole message, unordered. */
-const WHOLE_UNORDERED = 0x01 | 0x02 | 0x04;
-/** WebRTC binary PPID (RFC 8831). */
-const BINARY = 53;
-
-interface SackChunk {
-  readonly type: number;
-  readonly cumulativeTsn: number;
-  readonly gaps: [number, number][];
-}
-
-interface SctpAssociation {
-  sackTimeout: ReturnType<typeof setTimeout> | undefined;
-  lastReceivedTsn: number;
-  sackNeeded: boolean;
-  sackMisOrdered: Set<number>;
-  readonly mtu: number;
-  transport: { send(packet: Buffer): Promise<void> };
-  receiveDataChunk(chunk: object): void;
-  takeSack(): SackChunk;
-}
+import { DATA, dataChunk, receiver, SACK, type SctpAssociation, sctpOf } from './sctp-association.ts';
 
 const open: RTCPeerConnection[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((pc) => pc.close().catch(() => undefined)));
 });
 
-const sctpOf = (pc: RTCPeerConnection): SctpAssociation => {
-  const sctp = pc.sctpTransport?.sctp as unknown as SctpAssociation | undefined;
-  if (!sctp) throw new Error('werift created no SCTP association');
-  return sctp;
-};
-
-function receiver(lastReceivedTsn: number): SctpAssociation {
-  const pc = loopbackPeerConnection();
-  open.push(pc);
-  pc.createDataChannel('state', { ordered: false, maxRetransmits: 0 });
-  const sctp = sctpOf(pc);
-  sctp.lastReceivedTsn = lastReceivedTsn;
-  return sctp;
-}
-
-const data = (tsn: number) => ({
-  type: DATA,
-  flags: WHOLE_UNORDERED,
-  tsn,
-  streamId: 1,
-  streamSeqNum: 0,
-  protocol: BINARY,
-  userData: Buffer.from([1, 2, 3]),
-});
-
 describe('werift SCTP TSN order (patched)', () => {
   it('closes a gap across a decimal digit boundary (a string sort put 1000 before 999)', () => {
     const sctp = receiver(998);
-    sctp.receiveDataChunk(data(1000));
-    sctp.receiveDataChunk(data(999));
+    sctp.receiveDataChunk(dataChunk(1000));
+    sctp.receiveDataChunk(dataChunk(999));
     expect(sctp.lastReceivedTsn).toBe(1000);
     expect(sctp.sackMisOrdered.size).toBe(0);
   });
 
   it('closes a gap across the 2^32 wrap', () => {
     const sctp = receiver(0xffff_fffe);
-    sctp.receiveDataChunk(data(0));
-    sctp.receiveDataChunk(data(0xffff_ffff));
+    sctp.receiveDataChunk(dataChunk(0));
+    sctp.receiveDataChunk(dataChunk(0xffff_ffff));
     expect(sctp.lastReceivedTsn).toBe(0);
   });
 
   it('reports gap blocks in TSN order', () => {
     const sctp = receiver(995);
-    sctp.receiveDataChunk(data(1000));
-    sctp.receiveDataChunk(data(997));
+    sctp.receiveDataChunk(dataChunk(1000));
+    sctp.receiveDataChunk(dataChunk(997));
     const sack = sctp.takeSack();
     expect(sack).toMatchObject({
       type: SACK,
