@@ -14,6 +14,12 @@ export interface OpenPeer {
   /** The browser's channels that are open now, by label. */
   readonly channels: ReadonlyMap<DataChannelLabel, RtcDataChannel>;
   /**
+   * True from the moment it is closed. Messages that arrived in the same packet as the one that got
+   * it closed can still be delivered after that (werift hands over a packet's messages together):
+   * handlers drop them.
+   */
+  readonly closed: boolean;
+  /**
    * Closes the peer as `webrtc:close` would; the user channel stays joined. With a reason (the
    * server's own decision, e.g. `rate_limited`) the client is told `webrtc:state {closed, reason}`.
    */

@@ -60,8 +60,6 @@ export class PlayerLinks {
   readonly #now: Clock;
   /** The room link of each socket. A socket plays in one room at a time; a newer join takes over. */
   readonly #byConnection = new Map<string, GameLink>();
-  /** Peers closed for flooding, whose messages still in flight are dropped. */
-  readonly #closedForAbuse = new WeakSet<OpenPeer>();
   readonly #unlisten: () => void;
 
   constructor(options: PlayerLinksOptions) {
@@ -137,7 +135,7 @@ export class PlayerLinks {
     this.counts.dataChannelMessages++;
     // Messages of one SCTP packet arrive together (werift bundles what a peer sends in one turn, see
     // docs/webrtc.md §11): the rest of a flood that closed its peer is dropped, not closed for again.
-    if (this.#closedForAbuse.has(peer)) {
+    if (peer.closed) {
       this.counts.dataChannelDropped++;
       return;
     }
@@ -147,7 +145,6 @@ export class PlayerLinks {
       this.counts.dataChannelDropped++;
       link?.reportDropped(PlayerTransport.webrtc);
       if (verdict === 'abusive') {
-        this.#closedForAbuse.add(peer);
         this.counts.peersClosedForAbuse++;
         this.#options.logger.warn({ userId: peer.userId, peerId: peer.id }, 'peer closed: DataChannel flood');
         peer.close(ErrorCode.rateLimited);

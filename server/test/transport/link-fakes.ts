@@ -45,6 +45,7 @@ export function fakePeer(maxBufferedBytes: number) {
       ['events', events],
       ['state', state],
     ]),
+    closed: false,
     close: (reason) => closeReasons.push(reason),
   };
   return { peer, events, state, closeReasons, route: new DataChannelRoute(peer, events, state, maxBufferedBytes) };
