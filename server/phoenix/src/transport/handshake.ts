@@ -35,13 +35,11 @@ export function originAllowed(check: OriginCheck, origin: string | undefined): b
   return check.includes(origin);
 }
 
-/** Query values as single strings: the last one wins when a name repeats. */
-export function flattenQuery(query: unknown): Record<string, string> {
+/** The query string of a request URL, one value per name: the last one wins when a name repeats. */
+export function queryParams(url: string): Record<string, string> {
+  const query = url.indexOf('?');
   const params: Record<string, string> = {};
-  if (typeof query !== 'object' || query === null) return params;
-  for (const [name, value] of Object.entries(query)) {
-    const last: unknown = Array.isArray(value) ? value.at(-1) : value;
-    if (typeof last === 'string') params[name] = last;
-  }
+  if (query === -1) return params;
+  for (const [name, value] of new URLSearchParams(url.slice(query + 1))) params[name] = value;
   return params;
 }

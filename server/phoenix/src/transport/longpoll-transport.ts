@@ -14,7 +14,7 @@ import {
   type Transport,
 } from '../socket-connection.ts';
 import type { OriginCheck } from './handshake.ts';
-import { flattenQuery, originAllowed } from './handshake.ts';
+import { originAllowed, queryParams } from './handshake.ts';
 import { BadBatchError, framesOfBody, textOnly } from './longpoll-frames.ts';
 import { DEFAULT_RELAY_TIMEOUT_MS, LongPollRelay, type PollClient, type RelayedBody } from './longpoll-relay.ts';
 import { DEFAULT_MAX_FRAME_SIZE } from './websocket-transport.ts';
@@ -350,7 +350,7 @@ export async function longPollTransport<Assigns extends object>(
   });
 
   async function openSession(request: FastifyRequest): Promise<LongPollBody> {
-    const params = flattenQuery(request.query);
+    const params = queryParams(request.url);
     const serializer = negotiateSerializer(params.vsn);
     if (!serializer) return { status: LongPollStatus.forbidden };
     const release = options.admit?.(request);

@@ -11,7 +11,7 @@ import {
   DEFAULT_MAX_SEND_BACKLOG_BYTES,
 } from '../socket-connection.ts';
 import type { OriginCheck } from './handshake.ts';
-import { originAllowed, readSubprotocols } from './handshake.ts';
+import { originAllowed, queryParams, readSubprotocols } from './handshake.ts';
 import { type HttpRefusal, refuseUpgrade, routeUpgrades } from './upgrade-routes.ts';
 import { IdleSweep, WebSocketLink } from './websocket-link.ts';
 
@@ -160,15 +160,6 @@ export async function webSocketTransport<Assigns extends object>(
 
 function destroyOnError(this: Duplex): void {
   this.destroy();
-}
-
-/** The query string's values, one per name: the last one wins when a name repeats. */
-function queryParams(url: string): Record<string, string> {
-  const query = url.indexOf('?');
-  const params: Record<string, string> = {};
-  if (query === -1) return params;
-  for (const [name, value] of new URLSearchParams(url.slice(query + 1))) params[name] = value;
-  return params;
 }
 
 function positive(value: number, name: string): number {
