@@ -142,7 +142,7 @@ if (runs('fanout')) {
     log,
   );
   report.fanout = fanout;
-  console.log('\nWebSocket fan-out (Phoenix V2 JSON, loopback)');
+  console.log(`\nWebSocket fan-out (Phoenix V2 JSON, loopback; ${fanout.pinning})`);
   printTable(
     ['scenario', 'server', 'round', 'clients', ...FANOUT_HEADER, 'srv µs/deliv', 'gen CPU %', 'other CPU %', 'errors'],
     fanout.runs.map((r) => [

@@ -1,3 +1,4 @@
+import { allowedCpus, type CpuPlan, onServerCpus, pinLoadSide, releaseLoadSide } from '../cluster/affinity.ts';
 import { quantile } from '../support/measure.ts';
 import type { ServerKind } from './bench-server.ts';
 import { runLoad } from './load-generator.ts';
@@ -10,10 +11,13 @@ export interface FanoutScenario {
   readonly ratePerClient: number;
 }
 
-/** The two load shapes of the issue: chatty big rooms and busy small rooms. */
+/**
+ * The two load shapes of the issue at its rates: chatty big rooms (1,000 clients, 25,000
+ * deliveries/s) and busy small rooms (200 clients, 32,000 deliveries/s).
+ */
 export const SCENARIOS: readonly FanoutScenario[] = [
-  { name: 'rooms of 25 @ 1 msg/s', rooms: 8, roomSize: 25, ratePerClient: 1 },
-  { name: 'rooms of 8 @ 20 msg/s', rooms: 6, roomSize: 8, ratePerClient: 20 },
+  { name: 'rooms of 25 @ 1 msg/s', rooms: 40, roomSize: 25, ratePerClient: 1 },
+  { name: 'rooms of 8 @ 20 msg/s', rooms: 25, roomSize: 8, ratePerClient: 20 },
 ];
 
 export interface FanoutTiming {
@@ -80,8 +84,9 @@ async function runOne(
   kind: ServerKind,
   timing: FanoutTiming,
   round: number,
+  plan: CpuPlan | undefined,
 ): Promise<FanoutRun> {
-  const server = await startServerChild(kind, timing.profileDir);
+  const server = await onServerCpus(plan, () => startServerChild(kind, timing.profileDir));
   try {
     let before: CpuSample | undefined;
     let after: CpuSample | undefined;
@@ -144,6 +149,25 @@ export async function runFanoutSuite(
   timing: FanoutTiming,
   rounds: number,
   log: (line: string) => void,
+): Promise<{ runs: FanoutRun[]; comparisons: FanoutComparison[]; pinning: string }> {
+  // The server on one half of the CPUs, this process and its generator threads on the other, so
+  // neither takes the other's core.
+  const plan = pinLoadSide();
+  const pinning = plan
+    ? `server on CPU ${plan.server}, load generator on CPU ${plan.load}`
+    : `not pinned (CPUs ${allowedCpus(process.pid) ?? '?'})`;
+  try {
+    return { ...(await runScenarios(timing, rounds, plan, log)), pinning };
+  } finally {
+    releaseLoadSide(plan);
+  }
+}
+
+async function runScenarios(
+  timing: FanoutTiming,
+  rounds: number,
+  plan: CpuPlan | undefined,
+  log: (line: string) => void,
 ): Promise<{ runs: FanoutRun[]; comparisons: FanoutComparison[] }> {
   const runs: FanoutRun[] = [];
   const comparisons: FanoutComparison[] = [];
@@ -154,7 +178,7 @@ export async function runFanoutSuite(
       const order: readonly ServerKind[] = round % 2 === 0 ? ['raw', 'ours'] : ['ours', 'raw'];
       for (const kind of order) {
         log(`fan-out: ${scenario.name}, ${kind} server, round ${round + 1}/${rounds}…`);
-        const run = await runOne(scenario, kind, timing, round + 1);
+        const run = await runOne(scenario, kind, timing, round + 1, plan);
         byKind[kind].push(run);
         runs.push(run);
       }

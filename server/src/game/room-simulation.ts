@@ -189,13 +189,13 @@ export class RoomSimulation implements Tickable {
     const startedAt = clock();
     const due = this.#ticks.due(startedAt);
     if (due === 0) return;
-    let snapshotDue = false;
     for (let i = 0; i < due; i++) {
       this.#tick();
-      if (isSnapshotTick(this.#state.tick, this.#options.settings.rates)) snapshotDue = true;
+      // A catch-up after a late wake still sends every snapshot tick it runs, oldest first: the
+      // client interpolates by tick, so a state that arrives a few ms late still fills its place
+      // in the timeline, where a skipped one would leave a gap. maxCatchUpTicks bounds the burst.
+      if (isSnapshotTick(this.#state.tick, this.#options.settings.rates)) this.#sendSnapshot();
     }
-    // After a catch-up only the newest state is worth sending: one snapshot, not one per tick.
-    if (snapshotDue) this.#sendSnapshot();
     const msPerTick = (clock() - startedAt) / due;
     this.#maxTickMs = Math.max(this.#maxTickMs, msPerTick);
     this.#options.listener.advanced?.(msPerTick, due);

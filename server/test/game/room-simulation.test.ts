@@ -1,4 +1,12 @@
-import { Direction, encodeInput, GameEvent, type RoomState, SNAPSHOT_RATE, TICK_RATE } from '@starcatch/shared';
+import {
+  Direction,
+  encodeInput,
+  GameEvent,
+  isSnapshotTick,
+  type RoomState,
+  SNAPSHOT_RATE,
+  TICK_RATE,
+} from '@starcatch/shared';
 import { describe, expect, it } from 'vitest';
 import { InputVerdict } from '../../src/game/input-stream.ts';
 import { type RoomPlayer, RoomSimulation } from '../../src/game/room-simulation.ts';
@@ -124,15 +132,29 @@ describe('RoomSimulation: snapshots', () => {
     expect(simulation.stats().snapshots).toMatchObject({ sent: 2, skipped: 2 });
   });
 
-  it('after a stall runs at most maxCatchUpTicks ticks and sends one snapshot of the newest state', () => {
+  it('after a stall runs at most maxCatchUpTicks ticks and sends each of their snapshots, oldest first', () => {
     const { clock, simulation } = room();
     const link = new FakeLink('a');
     simulation.join(ada, link);
     clock.advanceTicks(TICK_RATE); // a whole second without a wake-up
     simulation.advance();
-    expect(simulation.state.tick).toBe(DEFAULT_SIMULATION_SETTINGS.maxCatchUpTicks);
-    expect(simulation.stats().skippedTicks).toBe(TICK_RATE - DEFAULT_SIMULATION_SETTINGS.maxCatchUpTicks);
-    expect(link.snapshots.map((s) => s.tick)).toEqual([DEFAULT_SIMULATION_SETTINGS.maxCatchUpTicks]);
+    const { maxCatchUpTicks, rates } = DEFAULT_SIMULATION_SETTINGS;
+    expect(simulation.state.tick).toBe(maxCatchUpTicks);
+    expect(simulation.stats().skippedTicks).toBe(TICK_RATE - maxCatchUpTicks);
+    const snapshotTicks = Array.from({ length: maxCatchUpTicks }, (_, i) => i + 1).filter((tick) =>
+      isSnapshotTick(tick, rates),
+    );
+    expect(snapshotTicks.length).toBeGreaterThan(1);
+    expect(link.snapshots.map((s) => s.tick)).toEqual(snapshotTicks);
+  });
+
+  it('a late wake sends both snapshot ticks it ran instead of merging them', () => {
+    const { clock, simulation } = room();
+    const link = new FakeLink('a');
+    simulation.join(ada, link);
+    clock.advanceTicks(3); // at 30/20, ticks 2 and 3 both carry a snapshot
+    simulation.advance();
+    expect(link.snapshots.map((s) => s.tick)).toEqual([2, 3]);
   });
 });
 
