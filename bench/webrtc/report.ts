@@ -7,7 +7,7 @@ export function webRtcTables(result: WebRtcResult): ReportTable[] {
   const floor = `floor (first step) p50 ${fmt(result.floorP50Ms, 1)} / p99 ${fmt(result.floorP99Ms, 1)} ms`;
   return [
     {
-      title: 'WebRTC game load (werift bots in separate processes, rooms of 8, 30 Hz inputs, 20 Hz snapshots)',
+      title: `WebRTC game load (werift bots in separate processes, rooms of 8, 30 Hz inputs, 20 Hz snapshots; ${result.pinning})`,
       notes: [
         `Latency: input → acknowledging snapshot; ${floor}. Criteria: p99 ≤ floor + ${CRITERIA.p99OverFloorMs} ms, ` +
           `server CPU < ${CRITERIA.maxServerCpuPercent} %, delivery ≥ ${CRITERIA.minDeliveryPercent} %, no failed connects.`,

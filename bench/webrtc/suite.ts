@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { SNAPSHOT_RATE, Topic } from '@starcatch/shared';
 import { signInGuest } from '../../server/test/support/guest-sign-in.ts';
+import { allowedCpus, type CpuPlan, onServerCpus, pinLoadSide, releaseLoadSide } from '../cluster/affinity.ts';
 import { createRoom } from '../support/game-bot.ts';
 import { machineBusyPercent, readMachineCpu } from '../support/machine-cpu.ts';
 import { quantile, sleep, sortedOf } from '../support/measure.ts';
@@ -127,6 +128,8 @@ export interface WebRtcStep {
 }
 
 export interface WebRtcResult {
+  /** Where the server and the bots ran (taskset), as printed with the tables. */
+  readonly pinning: string;
   /** Negotiations kept under way at once while connecting. */
   readonly inFlight: number;
   readonly steps: WebRtcStep[];
@@ -156,14 +159,37 @@ const sumCpu = (pids: readonly number[]): number => pids.reduce((total, pid) => 
  * others; rooms of 8 added step by step until a step fails a criterion or the ramp ends.
  */
 export async function runWebRtcSuite(options: WebRtcOptions, log: (line: string) => void): Promise<WebRtcResult> {
-  const server = await startRealServer({
-    label: 'webrtc',
-    // Rooms stay open between their creation and their bots' joins, however long a step takes.
-    env: { EMPTY_ROOM_TIMEOUT_MS: '600000' },
-    execArgv: options.profileDir
-      ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=webrtc-server-${Date.now()}.cpuprofile`]
-      : [],
-  });
+  // The server on one half of the CPUs, the bot processes (forked from this process) on the other.
+  const plan = pinLoadSide();
+  try {
+    const pinning = plan
+      ? `server on CPU ${plan.server}, bots on CPU ${plan.load}`
+      : `not pinned (CPUs ${allowedCpus(process.pid) ?? '?'})`;
+    return { ...(await runRamp(options, plan, log)), pinning };
+  } finally {
+    releaseLoadSide(plan);
+  }
+}
+
+async function runRamp(
+  options: WebRtcOptions,
+  plan: CpuPlan | undefined,
+  log: (line: string) => void,
+): Promise<Omit<WebRtcResult, 'pinning'>> {
+  const server = await onServerCpus(plan, () =>
+    startRealServer({
+      label: 'webrtc',
+      // Rooms stay open between their creation and their bots' joins, however long a step takes.
+      env: { EMPTY_ROOM_TIMEOUT_MS: '600000' },
+      execArgv: options.profileDir
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${options.profileDir}`,
+            `--cpu-prof-name=webrtc-server-${Date.now()}.cpuprofile`,
+          ]
+        : [],
+    }),
+  );
   let fleet: WebRtcFleet | undefined;
   let lobby: PhoenixWire | undefined;
   try {

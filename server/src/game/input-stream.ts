@@ -21,13 +21,20 @@ export type InputVerdict = (typeof InputVerdict)[keyof typeof InputVerdict];
 
 /**
  * Messages per verdict, plus `overflowed` (inputs accepted, then dropped unapplied because the queue
- * was full) and `recovered` (inputs whose own message never came, taken from a later one's history).
+ * was full), `trimmed` (dropped to end a standing backlog, see `InputStream.takeNext`) and
+ * `recovered` (inputs whose own message never came, taken from a later one's history).
  */
-export type InputCounts = Record<InputVerdict | 'overflowed' | 'recovered', number>;
+export type InputCounts = Record<InputVerdict | 'overflowed' | 'trimmed' | 'recovered', number>;
 
 export function emptyInputCounts(): InputCounts {
-  return { queued: 0, malformed: 0, rate_limited: 0, stale: 0, overflowed: 0, recovered: 0 };
+  return { queued: 0, malformed: 0, rate_limited: 0, stale: 0, overflowed: 0, trimmed: 0, recovered: 0 };
 }
+
+/**
+ * Ticks over which the queue's shortest length is watched (a second at 30 Hz): a backlog that
+ * never once fell below two inputs in that long is standing, not jitter.
+ */
+export const STANDING_BACKLOG_TICKS = 30;
 
 /** Adds `more` into `into` and returns `into`. */
 export function addInputCounts(into: InputCounts, more: Readonly<InputCounts>): InputCounts {
@@ -57,6 +64,9 @@ export class InputStream {
   readonly #newest = new NewestSequenceFilter();
   readonly #queue: InputMessage[] = [];
   #applied = 0;
+  /** Ticks taken in the current backlog window, and the fewest inputs waiting at any of them. */
+  #windowTicks = 0;
+  #fewestWaiting = Number.POSITIVE_INFINITY;
 
   constructor({ budget, queueLimit, clock }: InputStreamOptions) {
     this.#budget = new TokenBucket(budget.burst, budget.perSecond * 60, clock);
@@ -93,8 +103,25 @@ export class InputStream {
     return this.#count(taken === 0 ? InputVerdict.stale : InputVerdict.queued);
   }
 
-  /** The input for this tick, if one is waiting; it becomes the acknowledged one. */
+  /**
+   * The input for this tick, if one is waiting; it becomes the acknowledged one.
+   *
+   * The room takes one input per tick and a tab sends one per tick, so inputs that arrive bunched
+   * (a tab's timer stalled, then caught up) stay queued for good, each adding a tick of latency.
+   * When at least two inputs waited at every tick of a whole window, the oldest is dropped: a
+   * tick of latency less for good, for one tick of that input's motion the tab's prediction has
+   * to correct. A tab that keeps its own queue short (docs/netcode.md §3) never gets here.
+   */
   takeNext(): InputMessage | undefined {
+    this.#fewestWaiting = Math.min(this.#fewestWaiting, this.#queue.length);
+    if (++this.#windowTicks >= STANDING_BACKLOG_TICKS) {
+      if (this.#fewestWaiting >= 2) {
+        this.#queue.shift();
+        this.counts.trimmed++;
+      }
+      this.#windowTicks = 0;
+      this.#fewestWaiting = Number.POSITIVE_INFINITY;
+    }
     const input = this.#queue.shift();
     if (input) this.#applied = input.seq;
     return input;

@@ -1,6 +1,6 @@
 import { encodeInput } from '@starcatch/shared';
 import { describe, expect, it } from 'vitest';
-import { InputStream, InputVerdict } from '../../src/game/input-stream.ts';
+import { InputStream, InputVerdict, STANDING_BACKLOG_TICKS } from '../../src/game/input-stream.ts';
 import { FakeClock } from './fakes.ts';
 
 const input = (seq: number, bits = 0) => encodeInput({ seq, bits, clientTime: seq * 33 });
@@ -61,6 +61,41 @@ describe('InputStream', () => {
     const verdicts = Array.from({ length: 100 }, () => inputs.offer(input(++seq)));
     expect(verdicts.filter((v) => v === InputVerdict.rateLimited)).toHaveLength(70);
     expect(inputs.counts.rate_limited).toBe(70);
+  });
+
+  it('trims a standing backlog: two waiting at every tick of a window drops the oldest once', () => {
+    const clock = new FakeClock();
+    const inputs = stream(clock);
+    let seq = 0;
+    inputs.offer(input(++seq)); // a burst after a stall: one input more than the tick needs
+    const acks: number[] = [];
+    for (let tick = 0; tick < 2 * STANDING_BACKLOG_TICKS; tick++) {
+      clock.advanceTicks(1);
+      inputs.offer(input(++seq)); // then one per tick, in step with the room
+      inputs.takeNext();
+      acks.push(inputs.ackSeq);
+    }
+    expect(inputs.counts.trimmed).toBe(1);
+    // Before the trim each ack trails the newest input by one; after it, by none.
+    expect(acks[STANDING_BACKLOG_TICKS - 2]).toBe(STANDING_BACKLOG_TICKS - 1);
+    expect(acks[STANDING_BACKLOG_TICKS - 1]).toBe(STANDING_BACKLOG_TICKS + 1);
+    expect(acks.at(-1)).toBe(seq);
+    expect(inputs.queued).toBe(0);
+  });
+
+  it('leaves jitter alone: a queue that drains once in the window is not trimmed', () => {
+    const clock = new FakeClock();
+    const inputs = stream(clock);
+    let seq = 0;
+    inputs.offer(input(++seq));
+    for (let tick = 0; tick < 3 * STANDING_BACKLOG_TICKS; tick++) {
+      clock.advanceTicks(1);
+      // Every 20th tick the input comes late, after the room's tick: the queue dips to one.
+      if (tick % 20 !== 7) inputs.offer(input(++seq));
+      inputs.takeNext();
+      if (tick % 20 === 7) inputs.offer(input(++seq));
+    }
+    expect(inputs.counts.trimmed).toBe(0);
   });
 
   it('keeps at most queueLimit inputs waiting, dropping the oldest', () => {
