@@ -163,13 +163,22 @@ export async function runWebRtcSuite(options: WebRtcOptions, log: (line: string)
   const plan = pinLoadSide();
   try {
     const pinning = plan
-      ? `server on CPU ${plan.server}, bots on CPU ${plan.load}`
+      ? `server on CPU ${plan.server}${oneServerCpu(plan) ? ` with ${ONE_CORE_FLAG}` : ''}, bots on CPU ${plan.load}`
       : `not pinned (CPUs ${allowedCpus(process.pid) ?? '?'})`;
     return { ...(await runRamp(options, plan, log)), pinning };
   } finally {
     releaseLoadSide(plan);
   }
 }
+
+/**
+ * How docs/operations.md advises running a server confined to one core: V8's parallel GC helpers
+ * can only take turns with the main thread there, and scavenges stretched that way stalled the
+ * server's loop for 120–180 ms in some ramps (the first failures at 200 and 248 players).
+ */
+const ONE_CORE_FLAG = '--single-threaded-gc';
+
+const oneServerCpu = (plan: CpuPlan | undefined): boolean => plan !== undefined && !plan.server.includes(',');
 
 async function runRamp(
   options: WebRtcOptions,
@@ -181,13 +190,16 @@ async function runRamp(
       label: 'webrtc',
       // Rooms stay open between their creation and their bots' joins, however long a step takes.
       env: { EMPTY_ROOM_TIMEOUT_MS: '600000' },
-      execArgv: options.profileDir
-        ? [
-            '--cpu-prof',
-            `--cpu-prof-dir=${options.profileDir}`,
-            `--cpu-prof-name=webrtc-server-${Date.now()}.cpuprofile`,
-          ]
-        : [],
+      execArgv: [
+        ...(oneServerCpu(plan) ? [ONE_CORE_FLAG] : []),
+        ...(options.profileDir
+          ? [
+              '--cpu-prof',
+              `--cpu-prof-dir=${options.profileDir}`,
+              `--cpu-prof-name=webrtc-server-${Date.now()}.cpuprofile`,
+            ]
+          : []),
+      ],
     }),
   );
   let fleet: WebRtcFleet | undefined;
