@@ -12,7 +12,7 @@ export interface FanoutScenario {
 }
 
 /**
- * The two load shapes of the issue at its rates: chatty big rooms (1,000 clients, 25,000
+ * The two load shapes of the performance targets, at their rates: chatty big rooms (1,000 clients, 25,000
  * deliveries/s) and busy small rooms (200 clients, 32,000 deliveries/s).
  */
 export const SCENARIOS: readonly FanoutScenario[] = [
