@@ -155,7 +155,7 @@ export class ServerMetrics {
     );
     new Counter({
       name: 'starcatch_inputs_total',
-      help: 'Player inputs by verdict: queued, or refused (malformed, rate_limited, stale, overflowed); trimmed: dropped to end a standing backlog; recovered: taken from a later message (input redundancy).',
+      help: 'Player inputs by verdict: queued, or refused (malformed, rate_limited, stale, overflowed); trimmed: dropped to end a standing backlog (two or more waiting at every tick for a second); recovered: taken from a later message (input redundancy).',
       labelNames: ['verdict'] as const,
       registers: register,
       collect() {
