@@ -172,9 +172,10 @@ export async function runWebRtcSuite(options: WebRtcOptions, log: (line: string)
 }
 
 /**
- * How docs/operations.md advises running a server confined to one core: V8's parallel GC helpers
- * can only take turns with the main thread there, and scavenges stretched that way stalled the
- * server's loop for 120–180 ms in some ramps (the first failures at 200 and 248 players).
+ * How docs/operations.md advises running a server confined to one core: V8's GC helper threads
+ * can only take turns with the main thread there. Without it the server's loop stalled for
+ * 120–185 ms in some ramps (a profile: mostly GC, with the process off the core between samples),
+ * the first failures at 200 and 248 players.
  */
 const ONE_CORE_FLAG = '--single-threaded-gc';
 
