@@ -177,8 +177,15 @@ const HEADLINES: Readonly<Record<string, Extractor>> = {
   },
 
   // 3 quick repeats (2,000 sockets): RSS/conn spread 22 %, heap 0.03 %, RSS as running −3.3 to 3.4 KB, join p99 16 %.
-  connections: (data) => [
-    lower('RSS per connection (after GC)', 'KB', num(at(data, 'memory.rssKbPerConnection')), rel(0.3)),
+  // Later quick runs put RSS/conn at 5.6–8.4 KB with heap per connection unchanged to 0.1 % (a few
+  // MB of RSS the allocator keeps or returns decide it at 2,000 sockets), so quick runs allow 50 %.
+  connections: (data, options) => [
+    lower(
+      'RSS per connection (after GC)',
+      'KB',
+      num(at(data, 'memory.rssKbPerConnection')),
+      rel(options.quick === true ? 0.5 : 0.3),
+    ),
     lower('heap per connection', 'KB', num(at(data, 'memory.heapKbPerConnection')), rel(0.03)),
     lower('RSS per connection as running', 'KB', num(at(data, 'memory.rssAsRunningKbPerConnection')), abs(8)),
     lower('join p99', 'ms', num(at(data, 'joinP99Ms')), { relative: 0.3, absolute: 5 }),
