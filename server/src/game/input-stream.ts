@@ -36,6 +36,13 @@ export function emptyInputCounts(): InputCounts {
  */
 export const STANDING_BACKLOG_TICKS = 30;
 
+/**
+ * Once a standing backlog is found, how many ticks the trim may wait for a moment when dropping an
+ * input changes nothing (a second at 30 Hz); after that it drops one anyway. Longer waits cut the
+ * corrections little and keep a flying player's extra tick of latency for longer.
+ */
+export const TRIM_PATIENCE_TICKS = 30;
+
 /** Adds `more` into `into` and returns `into`. */
 export function addInputCounts(into: InputCounts, more: Readonly<InputCounts>): InputCounts {
   for (const key of Object.keys(into) as (keyof InputCounts)[]) into[key] += more[key];
@@ -67,6 +74,8 @@ export class InputStream {
   /** Ticks taken in the current backlog window, and the fewest inputs waiting at any of them. */
   #windowTicks = 0;
   #fewestWaiting = Number.POSITIVE_INFINITY;
+  /** Ticks a due trim has waited for a free moment; undefined while none is due. */
+  #trimWaited: number | undefined;
 
   constructor({ budget, queueLimit, clock }: InputStreamOptions) {
     this.#budget = new TokenBucket(budget.burst, budget.perSecond * 60, clock);
@@ -104,27 +113,48 @@ export class InputStream {
   }
 
   /**
-   * The input for this tick, if one is waiting; it becomes the acknowledged one.
+   * The input for this tick, if one is waiting; it becomes the acknowledged one. `shipAtRest`: the
+   * player's ship stands still (no velocity) before this tick.
    *
    * The room takes one input per tick and a tab sends one per tick, so inputs that arrive bunched
    * (a tab's timer stalled, then caught up) stay queued for good, each adding a tick of latency.
-   * When at least two inputs waited at every tick of a whole window, the oldest is dropped: a
-   * tick of latency less for good, for one tick of that input's motion the tab's prediction has
-   * to correct. A tab that keeps its own queue short (docs/netcode.md §3) never gets here.
+   * When at least two inputs waited at every tick of a whole window, one is dropped: a tick of
+   * latency less for good. Dropping an input costs the tab's prediction that input's tick of motion,
+   * unless the input holds no keys while the ship stands still: stepping it would change nothing,
+   * so the trim waits up to `TRIM_PATIENCE_TICKS` for such an input before it drops the oldest
+   * anyway. A tab that keeps its own queue short (docs/netcode.md §3) never gets here.
    */
-  takeNext(): InputMessage | undefined {
-    this.#fewestWaiting = Math.min(this.#fewestWaiting, this.#queue.length);
-    if (++this.#windowTicks >= STANDING_BACKLOG_TICKS) {
-      if (this.#fewestWaiting >= 2) {
-        this.#queue.shift();
-        this.counts.trimmed++;
-      }
-      this.#windowTicks = 0;
-      this.#fewestWaiting = Number.POSITIVE_INFINITY;
-    }
+  takeNext(shipAtRest = false): InputMessage | undefined {
+    this.#watchBacklog();
+    if (this.#trimWaited !== undefined) this.#trimIfDue(shipAtRest);
     const input = this.#queue.shift();
     if (input) this.#applied = input.seq;
     return input;
+  }
+
+  #watchBacklog(): void {
+    this.#fewestWaiting = Math.min(this.#fewestWaiting, this.#queue.length);
+    if (++this.#windowTicks < STANDING_BACKLOG_TICKS) return;
+    if (this.#fewestWaiting >= 2) this.#trimWaited ??= 0;
+    this.#windowTicks = 0;
+    this.#fewestWaiting = Number.POSITIVE_INFINITY;
+  }
+
+  #trimIfDue(shipAtRest: boolean): void {
+    const oldest = this.#queue[0];
+    // Down to one waiting: the backlog drained by itself (a late input), nothing to trim.
+    if (oldest === undefined || this.#queue.length < 2) {
+      this.#trimWaited = undefined;
+      return;
+    }
+    const free = shipAtRest && oldest.bits === 0;
+    if (!free) {
+      this.#trimWaited = (this.#trimWaited ?? 0) + 1;
+      if (this.#trimWaited < TRIM_PATIENCE_TICKS) return;
+    }
+    this.#queue.shift();
+    this.counts.trimmed++;
+    this.#trimWaited = undefined;
   }
 
   #count(verdict: InputVerdict): InputVerdict {

@@ -5,6 +5,7 @@ import {
   type GameEventMessage,
   type GameState,
   isSnapshotTick,
+  type PlayerState,
   type RoomState,
   type RoundEndedEvent,
   removePlayer,
@@ -228,8 +229,9 @@ export class RoomSimulation implements Tickable {
   #tick(): void {
     const inputs: number[] = [];
     for (const member of this.#members.values()) {
+      const atRest = isAtRest(this.#state.players, member.player.slot);
       for (const receiver of member.receivers) {
-        const input = receiver.inputs.takeNext();
+        const input = receiver.inputs.takeNext(atRest);
         if (input) member.bits = input.bits;
       }
       inputs[member.player.slot] = member.bits;
@@ -293,4 +295,13 @@ export class RoomSimulation implements Tickable {
   #deliver(event: GameEventMessage): void {
     for (const receiver of this.#receivers.values()) receiver.link.sendEvent(event);
   }
+}
+
+/** Whether the ship in `slot` stands still: a tick with no keys would leave it where it is. */
+function isAtRest(players: readonly PlayerState[], slot: number): boolean {
+  for (let i = 0; i < players.length; i++) {
+    const player = players[i];
+    if (player?.slot === slot) return player.vx === 0 && player.vy === 0;
+  }
+  return false;
 }

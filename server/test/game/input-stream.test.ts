@@ -1,6 +1,6 @@
 import { encodeInput } from '@starcatch/shared';
 import { describe, expect, it } from 'vitest';
-import { InputStream, InputVerdict, STANDING_BACKLOG_TICKS } from '../../src/game/input-stream.ts';
+import { InputStream, InputVerdict, STANDING_BACKLOG_TICKS, TRIM_PATIENCE_TICKS } from '../../src/game/input-stream.ts';
 import { FakeClock } from './fakes.ts';
 
 const input = (seq: number, bits = 0) => encodeInput({ seq, bits, clientTime: seq * 33 });
@@ -63,24 +63,62 @@ describe('InputStream', () => {
     expect(inputs.counts.rate_limited).toBe(70);
   });
 
-  it('trims a standing backlog: two waiting at every tick of a window drops the oldest once', () => {
+  /** One input per tick after a burst of one extra: a standing backlog. Returns the ack after each tick. */
+  function standingBacklog(ticks: number, bits: number, atRest: (tick: number) => boolean) {
     const clock = new FakeClock();
     const inputs = stream(clock);
     let seq = 0;
-    inputs.offer(input(++seq)); // a burst after a stall: one input more than the tick needs
+    inputs.offer(input(++seq, bits)); // a burst after a stall: one input more than the tick needs
     const acks: number[] = [];
-    for (let tick = 0; tick < 2 * STANDING_BACKLOG_TICKS; tick++) {
+    for (let tick = 0; tick < ticks; tick++) {
       clock.advanceTicks(1);
-      inputs.offer(input(++seq)); // then one per tick, in step with the room
-      inputs.takeNext();
+      inputs.offer(input(++seq, bits)); // then one per tick, in step with the room
+      inputs.takeNext(atRest(tick));
       acks.push(inputs.ackSeq);
     }
+    return { inputs, acks, newest: seq };
+  }
+
+  it('trims a standing backlog at once when the dropped input holds no keys and the ship stands still', () => {
+    const { inputs, acks, newest } = standingBacklog(2 * STANDING_BACKLOG_TICKS, 0, () => true);
     expect(inputs.counts.trimmed).toBe(1);
-    // Before the trim each ack trails the newest input by one; after it, by none.
+    // Each ack trails the newest input by one until the tick that ends the first window.
     expect(acks[STANDING_BACKLOG_TICKS - 2]).toBe(STANDING_BACKLOG_TICKS - 1);
     expect(acks[STANDING_BACKLOG_TICKS - 1]).toBe(STANDING_BACKLOG_TICKS + 1);
-    expect(acks.at(-1)).toBe(seq);
+    expect(acks.at(-1)).toBe(newest);
     expect(inputs.queued).toBe(0);
+  });
+
+  it('while the ship flies, waits TRIM_PATIENCE_TICKS for a free moment, then trims anyway', () => {
+    const ticks = STANDING_BACKLOG_TICKS + TRIM_PATIENCE_TICKS + 10;
+    const { inputs, acks, newest } = standingBacklog(ticks, 8, () => false);
+    expect(inputs.counts.trimmed).toBe(1);
+    const trimmedAt = STANDING_BACKLOG_TICKS - 1 + TRIM_PATIENCE_TICKS - 1;
+    expect(acks[trimmedAt - 1]).toBe(trimmedAt);
+    expect(acks[trimmedAt]).toBe(trimmedAt + 2);
+    expect(acks.at(-1)).toBe(newest);
+  });
+
+  it('takes the first free moment while it waits', () => {
+    const restsAt = STANDING_BACKLOG_TICKS + 20;
+    const { inputs, acks } = standingBacklog(restsAt + 10, 0, (tick) => tick >= restsAt);
+    expect(inputs.counts.trimmed).toBe(1);
+    expect(acks[restsAt - 1]).toBe(restsAt);
+    expect(acks[restsAt]).toBe(restsAt + 2);
+  });
+
+  it('drops no input once the backlog drained by itself while the trim waited', () => {
+    const clock = new FakeClock();
+    const inputs = stream(clock);
+    let seq = 0;
+    inputs.offer(input(++seq, 8));
+    for (let tick = 0; tick < STANDING_BACKLOG_TICKS + TRIM_PATIENCE_TICKS + 10; tick++) {
+      clock.advanceTicks(1);
+      // Shortly after the backlog is found, one input comes a tick late: the queue drains to one.
+      if (tick !== STANDING_BACKLOG_TICKS + 5) inputs.offer(input(++seq, 8));
+      inputs.takeNext(false);
+    }
+    expect(inputs.counts.trimmed).toBe(0);
   });
 
   it('leaves jitter alone: a queue that drains once in the window is not trimmed', () => {

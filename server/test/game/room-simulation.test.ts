@@ -8,7 +8,7 @@ import {
   TICK_RATE,
 } from '@starcatch/shared';
 import { describe, expect, it } from 'vitest';
-import { InputVerdict } from '../../src/game/input-stream.ts';
+import { InputVerdict, STANDING_BACKLOG_TICKS } from '../../src/game/input-stream.ts';
 import { type RoomPlayer, RoomSimulation } from '../../src/game/room-simulation.ts';
 import type { FinishedRound } from '../../src/game/round-results.ts';
 import { DEFAULT_SIMULATION_SETTINGS, type SimulationSettings } from '../../src/game/simulation-settings.ts';
@@ -86,6 +86,23 @@ describe('RoomSimulation: inputs', () => {
     expect(simulation.ackSeqOf('a')).toBe(10);
     expect(simulation.state.players[0]?.vx).toBeLessThan(0);
     expect(simulation.stats().inputs).toMatchObject({ queued: 1, stale: 2 });
+  });
+
+  it('trims a standing input backlog at a free moment: no keys on a ship at rest, so nothing moves', () => {
+    const { simulation, clock } = room();
+    const link = new FakeLink('a');
+    simulation.join(ada, link);
+    const spawn = simulation.state.players[0];
+    let seq = 0;
+    simulation.submitInput('a', input(++seq, 0)); // one input more than the tick needs, for good
+    for (let tick = 0; tick < 2 * STANDING_BACKLOG_TICKS; tick++) {
+      simulation.submitInput('a', input(++seq, 0));
+      clock.advanceTicks(1);
+      simulation.advance();
+    }
+    expect(simulation.stats().inputs.trimmed).toBe(1);
+    expect(simulation.ackSeqOf('a')).toBe(seq);
+    expect(simulation.state.players[0]).toMatchObject({ x: spawn?.x, y: spawn?.y, vx: 0, vy: 0 });
   });
 
   it('drops and counts inputs beyond the per-link budget', () => {
