@@ -89,3 +89,14 @@ export async function onServerCpus<T>(plan: CpuPlan | undefined, start: () => Pr
     setAffinity(process.pid, plan.load, false);
   }
 }
+
+/**
+ * How docs/operations.md advises running a server confined to one core: V8's GC helper threads
+ * can only take turns with the main thread there. Without it the WebRTC server's loop stalled for
+ * 120–185 ms in some ramps (a profile: mostly GC, with the process off the core between samples),
+ * and the library's connect+join p99 against raw `ws` moved between 1.27× and 1.59×.
+ */
+export const ONE_CORE_FLAG = '--single-threaded-gc';
+
+/** Whether the plan gives the server side exactly one CPU. */
+export const oneServerCpu = (plan: CpuPlan | undefined): boolean => plan !== undefined && !plan.server.includes(',');

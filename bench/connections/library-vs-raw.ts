@@ -1,5 +1,12 @@
 import os from 'node:os';
-import { allowedCpus, onServerCpus, pinLoadSide, releaseLoadSide } from '../cluster/affinity.ts';
+import {
+  allowedCpus,
+  ONE_CORE_FLAG,
+  oneServerCpu,
+  onServerCpus,
+  pinLoadSide,
+  releaseLoadSide,
+} from '../cluster/affinity.ts';
 import { type ServerChild, startServerChild } from '../fanout/server-child.ts';
 import { machineBusyPercent, readMachineCpu } from '../support/machine-cpu.ts';
 import { clock, median, quantile } from '../support/measure.ts';
@@ -75,7 +82,7 @@ export async function runLibraryVsRaw(
 ): Promise<LibraryVsRawResult> {
   const plan = pinLoadSide();
   const pinning = plan
-    ? `servers on CPU ${plan.server}, load generator on CPU ${plan.load}`
+    ? `servers on CPU ${plan.server}${oneServerCpu(plan) ? ` with ${ONE_CORE_FLAG}` : ''}, load generator on CPU ${plan.load}`
     : `not pinned (CPUs ${allowedCpus(process.pid) ?? '?'})`;
   const runs: LibraryRun[] = [];
   try {
@@ -85,7 +92,9 @@ export async function runLibraryVsRaw(
         log(
           `connections (library vs raw): round ${round + 1}, ${kind}: ${options.target} sockets at ${options.ratePerSec}/s…`,
         );
-        const server = await onServerCpus(plan, () => startServerChild(kind));
+        const server = await onServerCpus(plan, () =>
+          startServerChild(kind, { nodeFlags: oneServerCpu(plan) ? [ONE_CORE_FLAG] : [] }),
+        );
         try {
           runs.push(await rampOnce(kind, server, options));
         } finally {

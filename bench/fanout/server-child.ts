@@ -20,14 +20,22 @@ const START_TIMEOUT_MS = 15_000;
 const STATS_TIMEOUT_MS = 5_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-/**
- * Forks `server-process.ts` for one kind of server. With `profileDir` the child runs under
- * `--cpu-prof` and writes its profile there when it stops.
- */
-export async function startServerChild(kind: ServerKind, profileDir?: string): Promise<ServerChild> {
-  const execArgv = profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`]
-    : [];
+export interface ServerChildOptions {
+  /** When set, the child runs under `--cpu-prof` and writes its profile here when it stops. */
+  readonly profileDir?: string | undefined;
+  /** Extra Node flags (e.g. `ONE_CORE_FLAG` for a child pinned to one CPU). */
+  readonly nodeFlags?: readonly string[];
+}
+
+/** Forks `server-process.ts` for one kind of server. */
+export async function startServerChild(kind: ServerKind, options: ServerChildOptions = {}): Promise<ServerChild> {
+  const { profileDir, nodeFlags = [] } = options;
+  const execArgv = [
+    ...nodeFlags,
+    ...(profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`]
+      : []),
+  ];
   const child = fork(new URL('./server-process.ts', import.meta.url), [kind], {
     execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -1,4 +1,12 @@
-import { allowedCpus, type CpuPlan, onServerCpus, pinLoadSide, releaseLoadSide } from '../cluster/affinity.ts';
+import {
+  allowedCpus,
+  type CpuPlan,
+  ONE_CORE_FLAG,
+  oneServerCpu,
+  onServerCpus,
+  pinLoadSide,
+  releaseLoadSide,
+} from '../cluster/affinity.ts';
 import { quantile } from '../support/measure.ts';
 import type { ServerKind } from './bench-server.ts';
 import { runLoad } from './load-generator.ts';
@@ -86,7 +94,9 @@ async function runOne(
   round: number,
   plan: CpuPlan | undefined,
 ): Promise<FanoutRun> {
-  const server = await onServerCpus(plan, () => startServerChild(kind, timing.profileDir));
+  const server = await onServerCpus(plan, () =>
+    startServerChild(kind, { profileDir: timing.profileDir, nodeFlags: oneServerCpu(plan) ? [ONE_CORE_FLAG] : [] }),
+  );
   try {
     let before: CpuSample | undefined;
     let after: CpuSample | undefined;
@@ -154,7 +164,7 @@ export async function runFanoutSuite(
   // neither takes the other's core.
   const plan = pinLoadSide();
   const pinning = plan
-    ? `server on CPU ${plan.server}, load generator on CPU ${plan.load}`
+    ? `server on CPU ${plan.server}${oneServerCpu(plan) ? ` with ${ONE_CORE_FLAG}` : ''}, load generator on CPU ${plan.load}`
     : `not pinned (CPUs ${allowedCpus(process.pid) ?? '?'})`;
   try {
     return { ...(await runScenarios(timing, rounds, plan, log)), pinning };

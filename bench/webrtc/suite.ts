@@ -1,7 +1,15 @@
 import os from 'node:os';
 import { SNAPSHOT_RATE, Topic } from '@starcatch/shared';
 import { signInGuest } from '../../server/test/support/guest-sign-in.ts';
-import { allowedCpus, type CpuPlan, onServerCpus, pinLoadSide, releaseLoadSide } from '../cluster/affinity.ts';
+import {
+  allowedCpus,
+  type CpuPlan,
+  ONE_CORE_FLAG,
+  oneServerCpu,
+  onServerCpus,
+  pinLoadSide,
+  releaseLoadSide,
+} from '../cluster/affinity.ts';
 import { createRoom } from '../support/game-bot.ts';
 import { machineBusyPercent, readMachineCpu } from '../support/machine-cpu.ts';
 import { quantile, sleep, sortedOf } from '../support/measure.ts';
@@ -170,16 +178,6 @@ export async function runWebRtcSuite(options: WebRtcOptions, log: (line: string)
     releaseLoadSide(plan);
   }
 }
-
-/**
- * How docs/operations.md advises running a server confined to one core: V8's GC helper threads
- * can only take turns with the main thread there. Without it the server's loop stalled for
- * 120–185 ms in some ramps (a profile: mostly GC, with the process off the core between samples),
- * the first failures at 200 and 248 players.
- */
-const ONE_CORE_FLAG = '--single-threaded-gc';
-
-const oneServerCpu = (plan: CpuPlan | undefined): boolean => plan !== undefined && !plan.server.includes(',');
 
 async function runRamp(
   options: WebRtcOptions,
