@@ -75,6 +75,16 @@ export function releaseLoadSide(plan: CpuPlan | undefined): void {
   if (plan) setAffinity(process.pid, plan.original, true);
 }
 
+/** Runs a suite with this process on the load side (`pinLoadSide`), and gives the CPUs back after. */
+export async function withLoadSidePinned<T>(run: (plan: CpuPlan | undefined) => Promise<T>): Promise<T> {
+  const plan = pinLoadSide();
+  try {
+    return await run(plan);
+  } finally {
+    releaseLoadSide(plan);
+  }
+}
+
 /**
  * Runs `start` with this process's main thread on the server CPUs, so whatever it forks or spawns
  * lands there; the main thread goes back to the load CPUs afterwards, even when `start` throws.
@@ -96,7 +106,16 @@ export async function onServerCpus<T>(plan: CpuPlan | undefined, start: () => Pr
  * 120–185 ms in some ramps (a profile: mostly GC, with the process off the core between samples),
  * and the library's connect+join p99 against raw `ws` moved between 1.27× and 1.59×.
  */
-export const ONE_CORE_FLAG = '--single-threaded-gc';
+const ONE_CORE_FLAG = '--single-threaded-gc';
 
-/** Whether the plan gives the server side exactly one CPU. */
-export const oneServerCpu = (plan: CpuPlan | undefined): boolean => plan !== undefined && !plan.server.includes(',');
+/** Node flags for a server started on the plan's server CPUs: `ONE_CORE_FLAG` when that is one CPU. */
+export function serverNodeFlags(plan: CpuPlan | undefined): string[] {
+  return plan !== undefined && !plan.server.includes(',') ? [ONE_CORE_FLAG] : [];
+}
+
+/** How a suite ran, for its tables: e.g. `server on CPU 0 with --single-threaded-gc, bots on CPU 1`. */
+export function describePinning(plan: CpuPlan | undefined, server: string, load: string): string {
+  if (!plan) return `not pinned (CPUs ${allowedCpus(process.pid) ?? '?'})`;
+  const flags = serverNodeFlags(plan);
+  return `${server} on CPU ${plan.server}${flags.length > 0 ? ` with ${flags.join(' ')}` : ''}, ${load} on CPU ${plan.load}`;
+}

@@ -1,12 +1,5 @@
 import os from 'node:os';
-import {
-  allowedCpus,
-  ONE_CORE_FLAG,
-  oneServerCpu,
-  onServerCpus,
-  pinLoadSide,
-  releaseLoadSide,
-} from '../cluster/affinity.ts';
+import { describePinning, onServerCpus, serverNodeFlags, withLoadSidePinned } from '../cluster/affinity.ts';
 import { type ServerChild, startServerChild } from '../fanout/server-child.ts';
 import { machineBusyPercent, readMachineCpu } from '../support/machine-cpu.ts';
 import { clock, median, quantile } from '../support/measure.ts';
@@ -80,21 +73,15 @@ export async function runLibraryVsRaw(
   options: LibraryVsRawOptions,
   log: (line: string) => void,
 ): Promise<LibraryVsRawResult> {
-  const plan = pinLoadSide();
-  const pinning = plan
-    ? `servers on CPU ${plan.server}${oneServerCpu(plan) ? ` with ${ONE_CORE_FLAG}` : ''}, load generator on CPU ${plan.load}`
-    : `not pinned (CPUs ${allowedCpus(process.pid) ?? '?'})`;
   const runs: LibraryRun[] = [];
-  try {
+  const pinning = await withLoadSidePinned(async (plan) => {
     for (let round = 0; round < options.rounds; round++) {
       const order: ServerKind[] = round % 2 === 0 ? ['raw', 'ours'] : ['ours', 'raw'];
       for (const kind of order) {
         log(
           `connections (library vs raw): round ${round + 1}, ${kind}: ${options.target} sockets at ${options.ratePerSec}/s…`,
         );
-        const server = await onServerCpus(plan, () =>
-          startServerChild(kind, { nodeFlags: oneServerCpu(plan) ? [ONE_CORE_FLAG] : [] }),
-        );
+        const server = await onServerCpus(plan, () => startServerChild(kind, { nodeFlags: serverNodeFlags(plan) }));
         try {
           runs.push(await rampOnce(kind, server, options));
         } finally {
@@ -102,9 +89,8 @@ export async function runLibraryVsRaw(
         }
       }
     }
-  } finally {
-    releaseLoadSide(plan);
-  }
+    return describePinning(plan, 'servers', 'load generator');
+  });
   const medianOf = (kind: ServerKind, pick: (run: LibraryRun) => number): number =>
     median(runs.filter((run) => run.kind === kind).map(pick));
   const figure = (name: string, unit: string, pick: (run: LibraryRun) => number, maxRatio?: number) => {

@@ -1,11 +1,9 @@
 import {
-  allowedCpus,
   type CpuPlan,
-  ONE_CORE_FLAG,
-  oneServerCpu,
+  describePinning,
   onServerCpus,
-  pinLoadSide,
-  releaseLoadSide,
+  serverNodeFlags,
+  withLoadSidePinned,
 } from '../cluster/affinity.ts';
 import { quantile } from '../support/measure.ts';
 import type { ServerKind } from './bench-server.ts';
@@ -95,7 +93,7 @@ async function runOne(
   plan: CpuPlan | undefined,
 ): Promise<FanoutRun> {
   const server = await onServerCpus(plan, () =>
-    startServerChild(kind, { profileDir: timing.profileDir, nodeFlags: oneServerCpu(plan) ? [ONE_CORE_FLAG] : [] }),
+    startServerChild(kind, { profileDir: timing.profileDir, nodeFlags: serverNodeFlags(plan) }),
   );
   try {
     let before: CpuSample | undefined;
@@ -162,15 +160,10 @@ export async function runFanoutSuite(
 ): Promise<{ runs: FanoutRun[]; comparisons: FanoutComparison[]; pinning: string }> {
   // The server on one half of the CPUs, this process and its generator threads on the other, so
   // neither takes the other's core.
-  const plan = pinLoadSide();
-  const pinning = plan
-    ? `server on CPU ${plan.server}${oneServerCpu(plan) ? ` with ${ONE_CORE_FLAG}` : ''}, load generator on CPU ${plan.load}`
-    : `not pinned (CPUs ${allowedCpus(process.pid) ?? '?'})`;
-  try {
-    return { ...(await runScenarios(timing, rounds, plan, log)), pinning };
-  } finally {
-    releaseLoadSide(plan);
-  }
+  return withLoadSidePinned(async (plan) => ({
+    ...(await runScenarios(timing, rounds, plan, log)),
+    pinning: describePinning(plan, 'server', 'load generator'),
+  }));
 }
 
 async function runScenarios(

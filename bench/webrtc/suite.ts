@@ -2,13 +2,11 @@ import os from 'node:os';
 import { SNAPSHOT_RATE, Topic } from '@starcatch/shared';
 import { signInGuest } from '../../server/test/support/guest-sign-in.ts';
 import {
-  allowedCpus,
   type CpuPlan,
-  ONE_CORE_FLAG,
-  oneServerCpu,
+  describePinning,
   onServerCpus,
-  pinLoadSide,
-  releaseLoadSide,
+  serverNodeFlags,
+  withLoadSidePinned,
 } from '../cluster/affinity.ts';
 import { createRoom } from '../support/game-bot.ts';
 import { machineBusyPercent, readMachineCpu } from '../support/machine-cpu.ts';
@@ -168,15 +166,10 @@ const sumCpu = (pids: readonly number[]): number => pids.reduce((total, pid) => 
  */
 export async function runWebRtcSuite(options: WebRtcOptions, log: (line: string) => void): Promise<WebRtcResult> {
   // The server on one half of the CPUs, the bot processes (forked from this process) on the other.
-  const plan = pinLoadSide();
-  try {
-    const pinning = plan
-      ? `server on CPU ${plan.server}${oneServerCpu(plan) ? ` with ${ONE_CORE_FLAG}` : ''}, bots on CPU ${plan.load}`
-      : `not pinned (CPUs ${allowedCpus(process.pid) ?? '?'})`;
-    return { ...(await runRamp(options, plan, log)), pinning };
-  } finally {
-    releaseLoadSide(plan);
-  }
+  return withLoadSidePinned(async (plan) => ({
+    ...(await runRamp(options, plan, log)),
+    pinning: describePinning(plan, 'server', 'bots'),
+  }));
 }
 
 async function runRamp(
@@ -190,7 +183,7 @@ async function runRamp(
       // Rooms stay open between their creation and their bots' joins, however long a step takes.
       env: { EMPTY_ROOM_TIMEOUT_MS: '600000' },
       execArgv: [
-        ...(oneServerCpu(plan) ? [ONE_CORE_FLAG] : []),
+        ...serverNodeFlags(plan),
         ...(options.profileDir
           ? [
               '--cpu-prof',
