@@ -3,39 +3,21 @@ import type { ChannelContext, Payload } from '@starcatch/phoenix';
 import type { DataChannelLabel, ErrorCode } from '@starcatch/shared';
 import type { SocketAssigns } from '../../src/channels/socket-assigns.ts';
 import type { OpenPeer } from '../../src/rtc/peer-registry.ts';
-import type { DataChannelState, RtcDataChannel } from '../../src/rtc/rtc-peer.ts';
+import type { RtcDataChannel } from '../../src/rtc/rtc-peer.ts';
 import { DataChannelRoute } from '../../src/transport/data-channel-route.ts';
+import { FakeDataChannel } from '../rtc/fake-peer.ts';
 
-/** A DataChannel that records what is sent on it while it is open. */
-export class FakeDataChannel implements RtcDataChannel {
-  readonly label: string;
-  readonly ordered = true;
-  readonly maxRetransmits = null;
-  readyState: DataChannelState = 'open';
-  bufferedAmount = 0;
-  readonly sent: (string | Uint8Array)[] = [];
-
-  constructor(label: DataChannelLabel) {
-    this.label = label;
-  }
-
-  send(data: string | Uint8Array): boolean {
-    if (this.readyState !== 'open') return false;
-    this.sent.push(data);
-    return true;
-  }
-
-  onMessage(): void {}
-  onStateChange(): void {}
-  close(): void {
-    this.readyState = 'closed';
-  }
+/** An open DataChannel that records what is sent on it (the signaling tests' fake, opened). */
+function openChannel(label: DataChannelLabel): FakeDataChannel {
+  const channel = new FakeDataChannel(label, true, null);
+  channel.setState('open');
+  return channel;
 }
 
 /** An open peer of `u-ada` on `conn-1` with both channels, and the route over them. */
 export function fakePeer(maxBufferedBytes: number) {
-  const events = new FakeDataChannel('events');
-  const state = new FakeDataChannel('state');
+  const events = openChannel('events');
+  const state = openChannel('state');
   const closeReasons: (ErrorCode | undefined)[] = [];
   const peer: OpenPeer = {
     id: 'peer-1',
